@@ -1,0 +1,25 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "coverage/", "test/fixtures/", "bench/.cache/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read the environment only in src/config/ (parse once, at the edge).",
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/config/**", "test/**", "bench/**", "bin/**", "vitest.config.ts"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+);

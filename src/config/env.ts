@@ -1,0 +1,62 @@
+/**
+ * The process environment, parsed once at start. Nothing else reads process.env.
+ * All problems are reported together, each with what to do.
+ */
+import { z } from "zod";
+import { ConfigError } from "../core/index.js";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const envSchema = z.object({
+  APP_ID: z.string().optional(),
+  PRIVATE_KEY: z.string().optional(),
+  PRIVATE_KEY_PATH: z.string().optional(),
+  WEBHOOK_SECRET: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  PATCHSMITH_MODEL: z.string().default("claude-sonnet-4-5"),
+  PATCHSMITH_PLAN_MODEL: z.string().optional(),
+  PATCHSMITH_MAX_COST_USD: z.coerce.number().positive().default(5),
+  /** Where git clones from; GitHub Enterprise Server or a local directory in tests. */
+  GIT_BASE_URL: z.string().default("https://github.com"),
+  GITHUB_API_URL: z.string().url().optional(),
+  PATCHSMITH_BOT_NAME: z.string().default("patchsmith[bot]"),
+  PATCHSMITH_BOT_EMAIL: z.string().default("patchsmith[bot]@users.noreply.github.com"),
+  PATCHSMITH_WORK_DIR: z.string().optional(),
+  PATCHSMITH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SANDBOX: z.enum(["auto", "required", "off"]).default("auto"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  PORT: z.coerce.number().int().default(3000),
+  HOST: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+  PATCHSMITH_DEBUG_PROMPTS: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    "environment",
+    result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+  );
+}
+
+/** What the worker cannot run without; said all at once. */
+export function requireWorkerEnv(env: Env, { github }: { github: boolean }): void {
+  const problems: string[] = [];
+  if (!env.ANTHROPIC_API_KEY) {
+    problems.push("ANTHROPIC_API_KEY is not set: create a key at https://console.anthropic.com and put it in .env");
+  }
+  if (github) {
+    if (!env.APP_ID) problems.push("APP_ID is not set: run `npm start` once and register the app, or copy it from the app's settings page");
+    if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
+      problems.push("PRIVATE_KEY (or PRIVATE_KEY_PATH) is not set: generate a private key on the app's settings page");
+    }
+  }
+  if (problems.length > 0) throw new ConfigError("environment", problems);
+}

@@ -1,0 +1,81 @@
+/**
+ * The GitHub port: everything the pipeline asks of GitHub, with no Octokit types.
+ * The Octokit adapter serves the app; the local adapter serves `patchsmith run`.
+ */
+import type { Issue, RepoRef } from "./types.js";
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export type Reaction = "eyes" | "+1" | "-1" | "rocket" | "confused" | "hooray";
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  head: string;
+  base: string;
+  draft: boolean;
+  body: string;
+}
+
+export interface PullRequestInput {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+}
+
+export interface CheckRunAnnotation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  level: "failure" | "warning" | "notice";
+  message: string;
+  title?: string;
+}
+
+export interface CheckRunInput {
+  name: string;
+  headSha: string;
+  conclusion: "success" | "failure" | "neutral";
+  title: string;
+  summary: string;
+  annotations: CheckRunAnnotation[];
+}
+
+export interface ReviewComment {
+  id: number;
+  author: string;
+  body: string;
+  path?: string;
+  line?: number;
+  createdAt: string;
+}
+
+export interface ReviewThread {
+  id: string;
+  isResolved: boolean;
+  path?: string;
+  line?: number;
+  comments: ReviewComment[];
+}
+
+export interface GitHub {
+  getIssue(repo: RepoRef, number: number): Promise<Issue>;
+  getDefaultBranch(repo: RepoRef): Promise<string>;
+  getPermission(repo: RepoRef, user: string): Promise<Permission>;
+  createComment(repo: RepoRef, number: number, body: string): Promise<{ id: number; url?: string }>;
+  updateComment(repo: RepoRef, commentId: number, body: string): Promise<void>;
+  /** Finds a comment of ours on the thread whose body contains `marker`. */
+  findComment(repo: RepoRef, number: number, marker: string): Promise<{ id: number; body: string } | undefined>;
+  addReaction(repo: RepoRef, target: { commentId: number } | { issueNumber: number }, reaction: Reaction): Promise<void>;
+  findPullRequest(repo: RepoRef, head: string): Promise<PullRequestRef | undefined>;
+  createPullRequest(repo: RepoRef, input: PullRequestInput): Promise<PullRequestRef>;
+  updatePullRequest(repo: RepoRef, number: number, input: Partial<Pick<PullRequestInput, "title" | "body">>): Promise<PullRequestRef>;
+  createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<void>;
+  listReviewThreads(repo: RepoRef, pullNumber: number): Promise<ReviewThread[]>;
+  replyToReviewComment(repo: RepoRef, pullNumber: number, commentId: number, body: string): Promise<void>;
+  resolveReviewThread(repo: RepoRef, threadId: string): Promise<void>;
+  /** A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode. */
+  getRepositoryToken(repo: RepoRef): Promise<string | undefined>;
+}

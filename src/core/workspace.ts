@@ -1,0 +1,50 @@
+/**
+ * The Workspace port: a checkout of a repository at a ref, with file access kept
+ * inside it, commands run through the sandbox, and git commit/push.
+ */
+import type { CommandRunner } from "./command-runner.js";
+import type { RepoRef } from "./types.js";
+
+export interface SearchHit {
+  path: string;
+  line: number;
+  text: string;
+}
+
+export interface Checkout {
+  /** Absolute path of the working tree. */
+  readonly dir: string;
+  /** The commit the checkout started from. */
+  readonly baseSha: string;
+  /** The branch checked out or created for the work. */
+  readonly branch: string;
+  readonly runner: CommandRunner;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, content: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  listFiles(): Promise<string[]>;
+  search(pattern: string, options?: { maxResults?: number }): Promise<SearchHit[]>;
+  /** Paths changed against baseSha, including untracked files. */
+  changedFiles(): Promise<string[]>;
+  diff(): Promise<string>;
+  /** Commits all changes; returns the new SHA, or undefined when nothing changed. */
+  commit(message: string, author: { name: string; email: string }): Promise<string | undefined>;
+  push(options?: { force?: boolean }): Promise<void>;
+  headSha(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export interface PrepareInput {
+  repo: RepoRef;
+  /** Base branch or SHA to start from. */
+  baseRef: string;
+  /** Branch to create (issue jobs) or to check out (feedback jobs). */
+  branch: string;
+  /** When true the branch already exists on the remote and is checked out as is. */
+  existingBranch?: boolean;
+  token?: string;
+}
+
+export interface Workspace {
+  prepare(input: PrepareInput): Promise<Checkout>;
+}
