@@ -37,7 +37,9 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const result = envSchema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -50,13 +52,45 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 export function requireWorkerEnv(env: Env, { github }: { github: boolean }): void {
   const problems: string[] = [];
   if (!env.ANTHROPIC_API_KEY) {
-    problems.push("ANTHROPIC_API_KEY is not set: create a key at https://console.anthropic.com and put it in .env");
+    problems.push(
+      "ANTHROPIC_API_KEY is not set: create a key at https://console.anthropic.com and put it in .env",
+    );
   }
   if (github) {
-    if (!env.APP_ID) problems.push("APP_ID is not set: run `npm start` once and register the app, or copy it from the app's settings page");
+    if (!env.APP_ID)
+      problems.push(
+        "APP_ID is not set: run `npm start` once and register the app, or copy it from the app's settings page",
+      );
     if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
-      problems.push("PRIVATE_KEY (or PRIVATE_KEY_PATH) is not set: generate a private key on the app's settings page");
+      problems.push(
+        "PRIVATE_KEY (or PRIVATE_KEY_PATH) is not set: generate a private key on the app's settings page",
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError("environment", problems);
+}
+
+/**
+ * The part of the process environment that tools we trust (git) may inherit:
+ * enough to find programs and a home, never a credential.
+ */
+export function toolEnv(
+  source: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const keep = [
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "USER",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+  ];
+  const out: Record<string, string> = {};
+  for (const key of keep) {
+    const value = source[key];
+    if (value) out[key] = value;
+  }
+  return out;
 }

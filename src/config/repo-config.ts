@@ -74,7 +74,8 @@ export function parseRepoConfig(text: string | undefined, source = REPO_CONFIG_P
   const result = repoConfigSchema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const node = issue.path.length > 0 && isMap(doc.contents) ? doc.getIn(issue.path, true) : undefined;
+    const node =
+      issue.path.length > 0 && isMap(doc.contents) ? doc.getIn(issue.path, true) : undefined;
     const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
     const where = offset === undefined ? "" : `line ${lineCounter.linePos(offset).line}: `;
     const at = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";

@@ -67,14 +67,31 @@ export interface GitHub {
   createComment(repo: RepoRef, number: number, body: string): Promise<{ id: number; url?: string }>;
   updateComment(repo: RepoRef, commentId: number, body: string): Promise<void>;
   /** Finds a comment of ours on the thread whose body contains `marker`. */
-  findComment(repo: RepoRef, number: number, marker: string): Promise<{ id: number; body: string } | undefined>;
-  addReaction(repo: RepoRef, target: { commentId: number } | { issueNumber: number }, reaction: Reaction): Promise<void>;
+  findComment(
+    repo: RepoRef,
+    number: number,
+    marker: string,
+  ): Promise<{ id: number; body: string } | undefined>;
+  addReaction(
+    repo: RepoRef,
+    target: { commentId: number } | { issueNumber: number },
+    reaction: Reaction,
+  ): Promise<void>;
   findPullRequest(repo: RepoRef, head: string): Promise<PullRequestRef | undefined>;
   createPullRequest(repo: RepoRef, input: PullRequestInput): Promise<PullRequestRef>;
-  updatePullRequest(repo: RepoRef, number: number, input: Partial<Pick<PullRequestInput, "title" | "body">>): Promise<PullRequestRef>;
+  updatePullRequest(
+    repo: RepoRef,
+    number: number,
+    input: Partial<Pick<PullRequestInput, "title" | "body">>,
+  ): Promise<PullRequestRef>;
   createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<void>;
   listReviewThreads(repo: RepoRef, pullNumber: number): Promise<ReviewThread[]>;
-  replyToReviewComment(repo: RepoRef, pullNumber: number, commentId: number, body: string): Promise<void>;
+  replyToReviewComment(
+    repo: RepoRef,
+    pullNumber: number,
+    commentId: number,
+    body: string,
+  ): Promise<void>;
   resolveReviewThread(repo: RepoRef, threadId: string): Promise<void>;
   /** A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode. */
   getRepositoryToken(repo: RepoRef): Promise<string | undefined>;

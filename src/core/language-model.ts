@@ -28,9 +28,11 @@ export type ToolSpec =
 
 export const EDITOR_TOOL_NAME = "str_replace_based_edit_tool";
 
-export type ToolChoice = { type: "auto" } | { type: "any" } | { type: "tool"; name: string } | { type: "none" };
+export type ToolChoice =
+  { type: "auto" } | { type: "any" } | { type: "tool"; name: string } | { type: "none" };
 
-export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "other";
+export type StopReason =
+  "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "other";
 
 export interface ModelRequest {
   /** Which pipeline stage asks; the adapter may choose a model per stage. */
@@ -58,7 +60,9 @@ export interface LanguageModel {
 }
 
 export function toolCalls(response: ModelResponse): Extract<ContentBlock, { type: "tool_use" }>[] {
-  return response.content.filter((b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use");
+  return response.content.filter(
+    (b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use",
+  );
 }
 
 export function textOf(response: ModelResponse): string {

@@ -74,7 +74,11 @@ function renderWith(template: string, scopes: unknown[]): string {
   return out;
 }
 
-function findSectionEnd(template: string, from: number, name: string): { start: number; after: number } {
+function findSectionEnd(
+  template: string,
+  from: number,
+  name: string,
+): { start: number; after: number } {
   let depth = 1;
   const pattern = /\{\{\s*([#^/])\s*([\w.]+)\s*\}\}/g;
   pattern.lastIndex = from;
@@ -100,5 +104,9 @@ export async function render(name: string, data: Scope): Promise<string> {
     template = await readFile(path.join(templatesDir, name), "utf8");
     cache.set(name, template);
   }
-  return renderTemplate(template, data).replace(/\n{3,}/g, "\n\n").trim() + "\n";
+  return (
+    renderTemplate(template, data)
+      .replace(/\n{3,}/g, "\n\n")
+      .trim() + "\n"
+  );
 }

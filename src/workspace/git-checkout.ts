@@ -1,0 +1,161 @@
+/**
+ * A checkout of one job: file access kept inside it, git through simple-git with hooks
+ * and fsmonitor disabled (repository code may have written to .git during the gate).
+ */
+import { mkdir, readFile, rm, writeFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { SimpleGit } from "simple-git";
+import type { Checkout, CommandRunner, SearchHit } from "../core/index.js";
+import { RemoteError } from "../core/index.js";
+import { gitAuthEnv, redactToken } from "./git-auth.js";
+import { resolveInside } from "./safe-path.js";
+
+export interface GitCheckoutOptions {
+  dir: string;
+  baseSha: string;
+  branch: string;
+  runner: CommandRunner;
+  git: SimpleGit;
+  env: Record<string, string>;
+  token?: string;
+  /** Removed on dispose (the job's temporary folder, parent of dir). */
+  disposeDir: string;
+}
+
+export class GitCheckout implements Checkout {
+  readonly dir: string;
+  readonly baseSha: string;
+  readonly branch: string;
+  readonly runner: CommandRunner;
+  readonly #git: SimpleGit;
+  readonly #env: Record<string, string>;
+  readonly #token: string | undefined;
+  readonly #disposeDir: string;
+
+  constructor(options: GitCheckoutOptions) {
+    this.dir = options.dir;
+    this.baseSha = options.baseSha;
+    this.branch = options.branch;
+    this.runner = options.runner;
+    this.#git = options.git;
+    this.#env = options.env;
+    this.#token = options.token;
+    this.#disposeDir = options.disposeDir;
+  }
+
+  async readFile(file: string): Promise<string> {
+    return readFile(await resolveInside(this.dir, file), "utf8");
+  }
+
+  async writeFile(file: string, content: string): Promise<void> {
+    const target = await resolveInside(this.dir, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+
+  async exists(file: string): Promise<boolean> {
+    try {
+      await stat(await resolveInside(this.dir, file));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async listFiles(): Promise<string[]> {
+    const out = await this.#git.raw([
+      "ls-files",
+      "--cached",
+      "--others",
+      "--exclude-standard",
+      "-z",
+    ]);
+    return [...new Set(out.split("\0").filter(Boolean))].sort();
+  }
+
+  async search(pattern: string, options: { maxResults?: number } = {}): Promise<SearchHit[]> {
+    const max = options.maxResults ?? 200;
+    let out: string;
+    try {
+      out = await this.#git.raw([
+        "grep",
+        "-n",
+        "-I",
+        "--untracked",
+        "--no-color",
+        "-E",
+        "-e",
+        pattern,
+      ]);
+    } catch {
+      return []; // git grep exits 1 when nothing matches
+    }
+    const hits: SearchHit[] = [];
+    for (const line of out.split("\n")) {
+      const m = /^(.*?):(\d+):(.*)$/.exec(line);
+      if (!m) continue;
+      hits.push({ path: m[1]!, line: Number(m[2]), text: m[3]!.slice(0, 400) });
+      if (hits.length >= max) break;
+    }
+    return hits;
+  }
+
+  async changedFiles(): Promise<string[]> {
+    await this.#git.raw(["add", "-A"]);
+    const out = await this.#git.raw(["diff", "--cached", "--name-only", "-z", this.baseSha]);
+    return out.split("\0").filter(Boolean).sort();
+  }
+
+  async diff(): Promise<string> {
+    await this.#git.raw(["add", "-A"]);
+    return this.#git.raw(["diff", "--cached", "--no-color", this.baseSha]);
+  }
+
+  async commit(
+    message: string,
+    author: { name: string; email: string },
+  ): Promise<string | undefined> {
+    await this.#git.raw(["add", "-A"]);
+    const staged = await this.#git.raw(["diff", "--cached", "--name-only"]);
+    if (staged.trim() === "") return undefined;
+    await this.#git
+      .env({
+        ...this.#env,
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+      })
+      .raw(["commit", "--no-verify", "-q", "-m", message]);
+    this.#git.env(this.#env);
+    return this.headSha();
+  }
+
+  async push(options: { force?: boolean } = {}): Promise<void> {
+    const args = ["push", "--no-verify", "origin", `HEAD:refs/heads/${this.branch}`];
+    if (options.force) args.splice(1, 0, "--force-with-lease");
+    try {
+      await this.#git.env({ ...this.#env, ...gitAuthEnv(this.#token) }).raw(args);
+    } catch (error) {
+      throw new RemoteError(
+        redactToken(`git push failed: ${(error as Error).message}`, this.#token),
+        {
+          isRetryable: true,
+          phase: "publish",
+          userMessage:
+            "Pushing the branch failed. Check that the app may write to this repository's contents and that the branch is not protected against the app, then comment `/generate` again.",
+        },
+      );
+    } finally {
+      this.#git.env(this.#env);
+    }
+  }
+
+  async headSha(): Promise<string> {
+    return (await this.#git.revparse(["HEAD"])).trim();
+  }
+
+  async dispose(): Promise<void> {
+    await rm(this.#disposeDir, { recursive: true, force: true });
+  }
+}
