@@ -1,0 +1,189 @@
+/**
+ * The CommandRunner every repository command goes through: bubblewrap where it works, rlimits
+ * and a wall-clock timeout always, output capped, and an environment that never carries
+ * patchsmith's own credentials.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { CommandRunner, Logger, RunCommandInput, RunCommandResult } from "../../core/index.js";
+import { PathSafetyError, PatchsmithError, silentLogger } from "../../core/index.js";
+import { bwrapArgv, credentialPaths } from "./bwrap-args.js";
+import { findProgram, probeBwrap } from "./detect.js";
+import { resolveLimits, rlimitPrefix, type SandboxLimits } from "./limits.js";
+import { createPidsCgroup, type PidsCgroup } from "./pids-cgroup.js";
+import { tasksOfUser } from "./process-count.js";
+import { spawnCapped } from "./spawn-capped.js";
+
+export type SandboxMode = "auto" | "required" | "off";
+
+export interface SandboxRunnerOptions {
+  /** The workspace: the only directory commands may write. */
+  root: string;
+  mode: SandboxMode;
+  logger?: Logger;
+  limits?: Partial<SandboxLimits>;
+  /** Paths below /tmp that commands must still read (the private /tmp hides them otherwise). */
+  extraReadOnlyPaths?: string[];
+  /** Where bwrap lives, when not in a system directory. */
+  bwrapPath?: string;
+}
+
+const SIGXCPU_EXIT = 128 + 24;
+const SIGXFSZ_EXIT = 128 + 25;
+const warned = new Set<string>();
+
+function warnOnce(logger: Logger, key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  logger.warn({ sandbox: key }, message);
+}
+
+export function defaultPath(): string {
+  const dirs = [
+    path.dirname(process.execPath),
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+  ];
+  return [...new Set(dirs)].join(":");
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunner {
+  const root = path.resolve(options.root);
+  const logger = options.logger ?? silentLogger;
+  const limits = resolveLimits(options.limits);
+  const prlimitPath = findProgram("prlimit");
+  const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
+
+  async function useBwrap(): Promise<string | undefined> {
+    if (options.mode === "off") return undefined;
+    const probe = await probeBwrap(options.bwrapPath ?? findProgram("bwrap"));
+    if (probe.path) return probe.path;
+    if (options.mode === "required") {
+      throw new PatchsmithError(`sandbox required but unavailable: ${probe.reason}`, {
+        userMessage:
+          "The sandbox is required (SANDBOX=required) but bubblewrap cannot run on this machine. Install it (`apt-get install bubblewrap`) and allow user namespaces, or set SANDBOX=auto to run repository commands with resource limits only.",
+      });
+    }
+    warnOnce(
+      logger,
+      "no-bwrap",
+      `No sandbox: ${probe.reason}. Repository commands run with resource limits and timeouts only, and can read and write this machine's files and reach the network. Install bubblewrap (apt-get install bubblewrap), or set SANDBOX=required to refuse to run without it.`,
+    );
+    return undefined;
+  }
+
+  async function processControl(): Promise<{ nproc?: number; cgroup?: PidsCgroup }> {
+    if (uid !== undefined && uid !== 0) return { nproc: tasksOfUser(uid) + limits.processes };
+    const cgroup = await createPidsCgroup(limits.processes);
+    if (cgroup) return { cgroup };
+    if (uid === 0) {
+      warnOnce(
+        logger,
+        "no-pids-cap",
+        "Running as root without a writable pids cgroup: the process limit cannot be enforced (RLIMIT_NPROC does not apply to root). Run patchsmith as an unprivileged user.",
+      );
+    }
+    return {};
+  }
+
+  return {
+    async run(input: RunCommandInput): Promise<RunCommandResult> {
+      const cwd = path.resolve(root, input.cwd);
+      if (!isInside(root, cwd))
+        throw new PathSafetyError(
+          input.cwd,
+          `the command's directory is outside the workspace ${root}`,
+        );
+      if (input.argv.length === 0) throw new PatchsmithError("run: empty argv");
+      const bwrap = await useBwrap();
+      const scratch = bwrap ? undefined : await mkdtemp(path.join(os.tmpdir(), "patchsmith-run-"));
+      const home = bwrap ? "/tmp/home" : path.join(scratch!, "home");
+      const tmp = bwrap ? "/tmp" : path.join(scratch!, "tmp");
+      if (scratch) {
+        await mkdir(home);
+        await mkdir(tmp);
+      }
+      const env: Record<string, string> = {
+        PATH: defaultPath(),
+        HOME: home,
+        TMPDIR: tmp,
+        LANG: "C.UTF-8",
+        CI: "true",
+        npm_config_cache: path.join(tmp, ".npm"),
+        npm_config_update_notifier: "false",
+        ...input.env,
+      };
+      const control = await processControl();
+      let argv = input.argv;
+      if (bwrap) {
+        const masks = credentialPaths(os.homedir());
+        const exists = (p: string) => existsSync(p) && !isInside(p, root);
+        argv = bwrapArgv(
+          {
+            bwrapPath: bwrap,
+            root,
+            cwd,
+            env,
+            network: input.network === true,
+            readOnlyPaths: (options.extraReadOnlyPaths ?? []).map((p) => path.resolve(p)),
+            maskedDirs: masks.dirs.filter(exists),
+            maskedFiles: masks.files.filter(exists),
+            tmpDirs: [home],
+          },
+          argv,
+        );
+      }
+      argv = [...rlimitPrefix(limits, control.nproc, prlimitPath), ...argv];
+      if (control.cgroup) {
+        argv = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', control.cgroup.procsFile, ...argv];
+      }
+      try {
+        const result = await spawnCapped({
+          argv,
+          cwd: bwrap ? root : cwd,
+          env,
+          timeoutMs: input.timeoutMs ?? limits.timeoutMs,
+          outputLimitBytes: input.outputLimitBytes ?? limits.outputLimitBytes,
+          ...(input.stdin === undefined ? {} : { stdin: input.stdin }),
+        });
+        const pidsHit = control.cgroup ? await control.cgroup.limitHit() : false;
+        const killed: RunCommandResult["killed"] = result.timedOut
+          ? "timeout"
+          : (pidsHit && result.exitCode !== 0) ||
+              result.signal === "SIGXCPU" ||
+              result.signal === "SIGXFSZ" ||
+              result.exitCode === SIGXCPU_EXIT ||
+              result.exitCode === SIGXFSZ_EXIT
+            ? "resources"
+            : null;
+        logger.debug(
+          { argv: input.argv, exitCode: result.exitCode, ms: result.durationMs, killed },
+          "command finished",
+        );
+        return {
+          exitCode: result.exitCode,
+          signal: result.signal,
+          durationMs: result.durationMs,
+          output: result.output,
+          truncated: result.truncated,
+          killed,
+          sandboxed: bwrap !== undefined,
+        };
+      } finally {
+        await control.cgroup?.dispose();
+        if (scratch) await rm(scratch, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PathSafetyError, PatchsmithError } from "../../../src/core/index.js";
+import type { Logger } from "../../../src/core/index.js";
+import { createSandboxRunner, probeBwrap } from "../../../src/workspace/sandbox/index.js";
+
+const probe = await probeBwrap();
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "sandbox-test-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!probe.path)(`bubblewrap sandbox ${probe.reason ?? ""}`, () => {
+  const runner = () => createSandboxRunner({ root, mode: "required", limits: { processes: 64 } });
+
+  it("runs a command in the workspace and reports its exit code and output", async () => {
+    const result = await runner().run({
+      argv: ["sh", "-c", "echo hello > out.txt; cat out.txt; exit 3"],
+      cwd: root,
+    });
+    expect(result).toMatchObject({ exitCode: 3, killed: null, sandboxed: true, truncated: false });
+    expect(result.output).toBe("hello\n");
+    expect(await readFile(path.join(root, "out.txt"), "utf8")).toBe("hello\n");
+  });
+
+  it("keeps node and npm working, with a writable HOME and npm cache", async () => {
+    const result = await runner().run({
+      argv: [
+        "sh",
+        "-c",
+        'node -e "console.log(process.version)" && npm --version && touch "$HOME/x" && echo "$npm_config_cache"',
+      ],
+      cwd: root,
+    });
+    expect(result.exitCode, result.output).toBe(0);
+    expect(result.output).toContain(process.version);
+  });
+
+  it("kills a command that loops forever at the timeout", async () => {
+    const result = await runner().run({
+      argv: ["sh", "-c", "while :; do :; done"],
+      cwd: root,
+      timeoutMs: 1000,
+    });
+    expect(result.killed).toBe("timeout");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(result.durationMs).toBeLessThan(5000);
+  });
+
+  it("gives no network unless asked for", async () => {
+    const server = net.createServer((socket) => socket.end("pong\n"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const connect = `require("net").connect(${port}, "127.0.0.1").on("data", d => { process.stdout.write(d); process.exit(0) }).on("error", e => { console.log(e.code); process.exit(7) })`;
+    try {
+      const offline = await runner().run({ argv: ["node", "-e", connect], cwd: root });
+      expect(offline.exitCode, offline.output).toBe(7);
+      expect(offline.output).toMatch(/ECONNREFUSED|ENETUNREACH/);
+      const online = await runner().run({
+        argv: ["node", "-e", connect],
+        cwd: root,
+        network: true,
+      });
+      expect(online.exitCode, online.output).toBe(0);
+      expect(online.output).toBe("pong\n");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("cannot write outside the workspace", async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), "sandbox-outside-"));
+    const homeFile = path.join(os.homedir(), `patchsmith-escape-${process.pid}`);
+    try {
+      const result = await runner().run({
+        argv: [
+          "sh",
+          "-c",
+          `echo x > ${outside}/escaped; echo x > ${homeFile}; echo x > /etc/patchsmith-escape; echo done`,
+        ],
+        cwd: root,
+      });
+      expect(result.output).toMatch(/Read-only file system|No such file|Permission denied/);
+      expect(existsSync(path.join(outside, "escaped"))).toBe(false);
+      expect(existsSync(homeFile)).toBe(false);
+      expect(existsSync("/etc/patchsmith-escape")).toBe(false);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("contains a fork bomb", async () => {
+    const started = Date.now();
+    const result = await runner().run({
+      argv: ["sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 30"],
+      cwd: root,
+      timeoutMs: 4000,
+    });
+    expect(result.killed).not.toBeNull();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // The host still spawns processes freely afterwards.
+    const after = await runner().run({
+      argv: ["sh", "-c", "for i in 1 2 3 4 5; do true & done; wait; echo ok"],
+      cwd: root,
+    });
+    expect(after.output).toContain("ok");
+  });
+
+  it("clears the environment: no credential of patchsmith reaches the command", async () => {
+    process.env.PATCHSMITH_TEST_SECRET = "ghp_notforthesandbox";
+    try {
+      const result = await runner().run({ argv: ["env"], cwd: root, env: { GIVEN: "yes" } });
+      expect(result.output).not.toContain("ghp_notforthesandbox");
+      expect(result.output).toContain("GIVEN=yes");
+      expect(result.output).toContain("PATH=");
+    } finally {
+      delete process.env.PATCHSMITH_TEST_SECRET;
+    }
+  });
+
+  it("keeps the private /tmp private", async () => {
+    await writeFile(path.join(os.tmpdir(), `sandbox-host-${process.pid}`), "host");
+    try {
+      const result = await runner().run({
+        argv: ["sh", "-c", `cat /tmp/sandbox-host-${process.pid}`],
+        cwd: root,
+      });
+      expect(result.exitCode).not.toBe(0);
+    } finally {
+      await rm(path.join(os.tmpdir(), `sandbox-host-${process.pid}`), { force: true });
+    }
+  });
+});
+
+describe("runner without bubblewrap", () => {
+  it("mode required refuses to run and says how to fix it", async () => {
+    const runner = createSandboxRunner({ root, mode: "required", bwrapPath: "/nonexistent/bwrap" });
+    const error = await runner.run({ argv: ["true"], cwd: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PatchsmithError);
+    expect((error as PatchsmithError).userMessage).toMatch(/install.*bubblewrap|SANDBOX=auto/i);
+  });
+
+  it("mode auto warns once, clearly, and still applies the timeout", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn(_obj, msg) {
+        warnings.push(String(msg));
+      },
+      error() {},
+      child() {
+        return logger;
+      },
+    };
+    const runner = createSandboxRunner({
+      root,
+      mode: "auto",
+      logger,
+      bwrapPath: "/nonexistent/bwrap2",
+    });
+    const first = await runner.run({ argv: ["sh", "-c", "sleep 20"], cwd: root, timeoutMs: 500 });
+    const second = await runner.run({ argv: ["sh", "-c", "echo ok"], cwd: root });
+    expect(first).toMatchObject({ killed: "timeout", sandboxed: false });
+    expect(second).toMatchObject({ exitCode: 0, output: "ok\n", sandboxed: false });
+    expect(warnings.filter((w) => /bubblewrap/.test(w))).toHaveLength(1);
+  });
+
+  it("mode off never sandboxes and caps the output, keeping head and tail", async () => {
+    const runner = createSandboxRunner({ root, mode: "off" });
+    const result = await runner.run({
+      argv: [
+        "sh",
+        "-c",
+        "echo START; i=0; while [ $i -lt 5000 ]; do echo line$i; i=$((i+1)); done; echo END",
+      ],
+      cwd: root,
+      outputLimitBytes: 1000,
+    });
+    expect(result.sandboxed).toBe(false);
+    expect(result.truncated).toBe(true);
+    expect(result.output.startsWith("START\n")).toBe(true);
+    expect(result.output.endsWith("END\n")).toBe(true);
+    expect(result.output).toMatch(/bytes of output omitted/);
+    expect(result.output.length).toBeLessThan(1200);
+  });
+
+  it("refuses a working directory outside the workspace", async () => {
+    const runner = createSandboxRunner({ root, mode: "off" });
+    await expect(runner.run({ argv: ["true"], cwd: "/" })).rejects.toBeInstanceOf(PathSafetyError);
+  });
+});
