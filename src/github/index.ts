@@ -1,0 +1,4 @@
+export { createOctokitGitHub, type OctokitGitHubOptions } from "./octokit-github.js";
+export type { OctokitLike, OctokitResponseLike } from "./octokit-like.js";
+export { toRemoteError, redact } from "./remote-error.js";
+export { ANNOTATIONS_PER_REQUEST } from "./check-runs.js";

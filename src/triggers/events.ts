@@ -1,0 +1,84 @@
+/**
+ * Narrows the two trigger webhooks to what the receiver needs. The shapes are structural
+ * so that Probot's typed payloads fit and tests can build minimal ones; a payload that
+ * lacks what a trigger needs is a clear error, not an undefined deep inside.
+ */
+import type { RepoRef } from "../core/index.js";
+import type { Actor } from "./is-bot.js";
+
+interface PayloadBase {
+  repository: { name: string; owner: { login: string } };
+  installation?: { id: number } | null;
+  sender: Actor;
+  issue: { number: number; pull_request?: unknown };
+}
+
+export interface LabeledPayload extends PayloadBase {
+  label?: { name: string } | null;
+  issue: PayloadBase["issue"] & { updated_at?: string };
+}
+
+export interface CommentPayload extends PayloadBase {
+  comment: { id: number; body: string; created_at: string; user: Actor | null };
+}
+
+export interface TriggerEvent {
+  deliveryId: string;
+  repo: RepoRef;
+  installationId?: number;
+  number: number;
+  /** `issue_comment` fires for pull request conversations too. */
+  isPullRequest: boolean;
+  /** Who acted: the commenter, or who added the label. */
+  actor: Actor;
+  /** The webhook's sender; the same as actor except in odd cases, and checked for bots too. */
+  sender: Actor;
+  kind: "label" | "comment";
+  commentId?: number;
+  commentBody?: string;
+  at: string;
+}
+
+function base(deliveryId: string, payload: PayloadBase): Omit<TriggerEvent, "kind" | "at"> {
+  if (
+    !payload.repository?.owner?.login ||
+    !payload.issue ||
+    typeof payload.issue.number !== "number"
+  ) {
+    throw new Error(`webhook ${deliveryId} has no repository or issue; it cannot trigger a run`);
+  }
+  const event: Omit<TriggerEvent, "kind" | "at"> = {
+    deliveryId,
+    repo: { owner: payload.repository.owner.login, name: payload.repository.name },
+    number: payload.issue.number,
+    isPullRequest: payload.issue.pull_request !== undefined && payload.issue.pull_request !== null,
+    actor: payload.sender,
+    sender: payload.sender,
+  };
+  if (payload.installation?.id !== undefined) event.installationId = payload.installation.id;
+  return event;
+}
+
+/** The event when the added label is the trigger label (compared as GitHub does, ignoring case). */
+export function labeledEvent(
+  deliveryId: string,
+  payload: LabeledPayload,
+  triggerLabel: string,
+  now: () => Date = () => new Date(),
+): TriggerEvent | undefined {
+  if (payload.label?.name.toLowerCase() !== triggerLabel.toLowerCase()) return undefined;
+  return { ...base(deliveryId, payload), kind: "label", at: now().toISOString() };
+}
+
+export function commentEvent(deliveryId: string, payload: CommentPayload): TriggerEvent {
+  if (!payload.comment) throw new Error(`webhook ${deliveryId} has no comment`);
+  return {
+    ...base(deliveryId, payload),
+    // The comment's author, not only the sender, must be human: they differ for edits by others.
+    actor: payload.comment.user ?? payload.sender,
+    kind: "comment",
+    commentId: payload.comment.id,
+    commentBody: payload.comment.body,
+    at: payload.comment.created_at,
+  };
+}

@@ -1,0 +1,6 @@
+export * from "./parse-command.js";
+export * from "./is-bot.js";
+export * from "./check-permission.js";
+export * from "./dedupe.js";
+export * from "./to-job.js";
+export * from "./events.js";
