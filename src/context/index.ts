@@ -6,3 +6,5 @@ export {
 } from "./inventory.js";
 export type { InventoryFile, InventoryOptions, InventoryScan, SkipReason } from "./inventory.js";
 export { languageOf, SOURCE_LANGUAGES } from "./languages.js";
+export { extractSymbols } from "./symbols/index.js";
+export type { FileSymbols, SourceFile, SymbolDef } from "./symbols/index.js";
