@@ -1,0 +1,10 @@
+export {
+  createAnthropicModel,
+  ANTHROPIC_DEFAULT_BASE_URL,
+  type AnthropicModelOptions,
+} from "./anthropic-model.js";
+export { toAnthropicParams, toAnthropicTool } from "./anthropic-mapping.js";
+export { toModelError } from "./anthropic-errors.js";
+export { createMeteredModel, type MeteredModel, type MeterTotals } from "./metered-model.js";
+export { costOf, priceFor, type Price } from "./prices.js";
+export { sanitizeUserText } from "./sanitize.js";
