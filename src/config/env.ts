@@ -94,3 +94,12 @@ export function toolEnv(
   }
   return out;
 }
+
+/** Loads ./.env into the process environment when the file exists (values already set win). */
+export function loadDotEnv(file = ".env"): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}

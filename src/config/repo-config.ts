@@ -14,8 +14,6 @@ export const repoConfigSchema = z
   .object({
     /** Label that triggers a run. */
     label: z.string().min(1).default("patchsmith"),
-    /** Wait for `/approve` after the plan is posted. */
-    requireApproval: z.boolean().default(false),
     context: z
       .object({
         budgetTokens: z.number().int().min(1000).max(400_000).default(60_000),

@@ -7,3 +7,4 @@ export * from "./queue.js";
 export * from "./errors.js";
 export * from "./logger.js";
 export * from "./template.js";
+export * from "./sanitize.js";

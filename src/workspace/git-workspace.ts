@@ -23,6 +23,8 @@ export interface GitWorkspaceOptions {
   workDir: string;
   /** Where git clones from: https://github.com, a GHES host, or a local directory of bare repos. */
   gitBaseUrl: string;
+  /** Overrides gitBaseUrl: the exact clone and push URL of a repository (local mode). */
+  remoteUrlFor?: (repo: RepoRef) => string;
   runnerFor: (dir: string) => CommandRunner;
   /** Environment git inherits (PATH, HOME, ...; never credentials). */
   env: Record<string, string>;
@@ -71,6 +73,7 @@ export function createGitWorkspace(
   options: GitWorkspaceOptions,
 ): Workspace & { remoteUrl(repo: RepoRef): string } {
   const logger = options.logger ?? silentLogger;
+  const urlOf = options.remoteUrlFor ?? ((repo: RepoRef) => remoteUrl(options.gitBaseUrl, repo));
   const locks = new Map<string, Promise<unknown>>();
 
   /** One fetch at a time per mirror. */
@@ -122,10 +125,10 @@ export function createGitWorkspace(
   }
 
   return {
-    remoteUrl: (repo) => remoteUrl(options.gitBaseUrl, repo),
+    remoteUrl: urlOf,
 
     async prepare(input: PrepareInput): Promise<Checkout> {
-      const url = remoteUrl(options.gitBaseUrl, input.repo);
+      const url = urlOf(input.repo);
       const mirror = await updateMirror(input.repo, url, input.token);
       await mkdir(path.join(options.workDir, "jobs"), { recursive: true });
       const jobDir = await mkdtemp(

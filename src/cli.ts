@@ -1,0 +1,318 @@
+/**
+ * The `patchsmith` command. Composition root for the command line: parses flags, wires
+ * adapters, prints. Exit codes: 0 done, 1 the work failed (or the gate blocks), 2 usage error.
+ */
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { pino } from "pino";
+import type { Env } from "./config/index.js";
+import { parseEnv, requireWorkerEnv } from "./config/index.js";
+import type { Job, LanguageModel, Logger, Mode } from "./core/index.js";
+import { ConfigError, MODES } from "./core/index.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export interface CliDeps {
+  env?: Record<string, string | undefined>;
+  io?: CliIo;
+  /** Replaces the Anthropic model (tests drive `run` with a scripted model). */
+  model?: LanguageModel;
+}
+
+const USAGE = `Usage: patchsmith <command> [options]
+
+Commands:
+  serve                     Run the GitHub App (Probot server with the in-process worker).
+                            With no APP_ID/PRIVATE_KEY it starts the registration page.
+  run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs]
+      [--instructions TEXT] [--base BRANCH]
+                            The whole pipeline on a local repository: leaves a branch with
+                            the commits in DIR and prints the pull request body.
+  localize --repo DIR --issue-file FILE [--top K] [--json] [--explain]
+                            Rank the files of DIR for an issue.
+  gate --repo DIR [--base REF] [--json]
+                            Run the quality gate on the changes between REF (default HEAD)
+                            and the working tree. Exit 0 when nothing blocks, 1 when something does.
+  help                      Show this text.
+
+Configuration comes from the environment (or .env); see README.md.`;
+
+class UsageError extends Error {}
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const io = deps.io ?? defaultIo;
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "serve":
+        return await serve(deps);
+      case "run":
+        return await runLocal(rest, deps, io);
+      case "localize":
+        return await localizeCommand(rest, io);
+      case "gate":
+        return await gateCommand(rest, deps, io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`patchsmith: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`patchsmith: configuration problems in ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>): Values {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as Values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function requireString(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function makeLogger(env: Env, destination: "stderr" | "stdout" = "stderr"): Logger {
+  return pino(
+    {
+      level: env.LOG_LEVEL,
+      redact: {
+        paths: [
+          "token",
+          "*.token",
+          "apiKey",
+          "*.apiKey",
+          "headers.authorization",
+          "*.headers.authorization",
+        ],
+        censor: "***",
+      },
+    },
+    pino.destination(destination === "stderr" ? 2 : 1),
+  );
+}
+
+async function readIssueFile(file: string) {
+  const { parseIssueFile } = await import("./github/local-github.js");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UsageError(
+      `cannot read the issue file ${file}: give a Markdown file whose first line is the title`,
+    );
+  }
+  try {
+    return parseIssueFile(text, file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function gitOutput(dir: string, ...args: string[]): string | undefined {
+  try {
+    return execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function requireGitRepo(dir: string): string {
+  const top = gitOutput(dir, "rev-parse", "--show-toplevel");
+  if (!top)
+    throw new UsageError(`${dir} is not a git repository: give --repo the root of a git checkout`);
+  if (!gitOutput(dir, "rev-parse", "--verify", "HEAD")) {
+    throw new UsageError(
+      `${dir} has no commit yet: commit something first, patchsmith works against a base commit`,
+    );
+  }
+  return top;
+}
+
+async function serve(deps: CliDeps): Promise<number> {
+  const { startServer } = await import("./server.js");
+  await startServer(parseEnv(deps.env));
+  return new Promise<number>(() => {}); // runs until the process is stopped
+}
+
+async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
+  const values = parse(args, {
+    repo: { type: "string" },
+    "issue-file": { type: "string" },
+    mode: { type: "string", default: "implement" },
+    instructions: { type: "string" },
+    base: { type: "string" },
+  });
+  const dir = requireGitRepo(path.resolve(requireString(values, "repo")));
+  const issue = await readIssueFile(requireString(values, "issue-file"));
+  const mode = values.mode as Mode;
+  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}`);
+  const env = parseEnv(deps.env);
+  if (!deps.model) requireWorkerEnv(env, { github: false });
+  const base =
+    (values.base as string | undefined) ??
+    gitOutput(dir, "rev-parse", "--abbrev-ref", "HEAD") ??
+    "main";
+  if (gitOutput(dir, "status", "--porcelain")) {
+    io.stderr(
+      "patchsmith: note: uncommitted changes in the repository are not part of the run (it starts from the last commit)\n",
+    );
+  }
+
+  const { createLocalGitHub } = await import("./github/local-github.js");
+  const { createGitWorkspace } = await import("./workspace/index.js");
+  const { createJobHandler, createRunnerFactory, workDirOf } = await import("./worker.js");
+  const logger = makeLogger(env);
+  const github = createLocalGitHub({
+    issue,
+    defaultBranch: base,
+    progress: (line) => io.stderr(`patchsmith: ${line}\n`),
+  });
+  const runnerFor = createRunnerFactory(env, logger);
+  const { toolEnv } = await import("./config/index.js");
+  const workspace = createGitWorkspace({
+    workDir: workDirOf(env),
+    gitBaseUrl: dir,
+    remoteUrlFor: () => dir,
+    runnerFor,
+    env: toolEnv(deps.env),
+    logger,
+  });
+  const handler = createJobHandler({
+    env,
+    logger,
+    githubFor: async () => github,
+    workspace,
+    ...(deps.model ? { model: deps.model } : {}),
+  });
+  const job: Job = {
+    id: `local-${Date.now().toString(36)}`,
+    kind: "issue",
+    repo: { owner: "local", name: path.basename(dir) },
+    number: issue.number,
+    trigger: {
+      deliveryId: "local",
+      actor: os.userInfo().username,
+      kind: "local",
+      at: new Date().toISOString(),
+    },
+    mode,
+    ...(typeof values.instructions === "string" ? { instructions: values.instructions } : {}),
+  };
+  const outcome = await handler.run(job);
+  const pr = github.pullRequests[0];
+  if (outcome.status !== "published" || !pr) {
+    io.stderr(
+      `patchsmith: the run failed during ${outcome.error?.phase ?? "an unknown step"}: ${outcome.error?.userMessage ?? "no detail"}\n`,
+    );
+    return 1;
+  }
+  io.stdout(`${pr.body}\n`);
+  io.stderr(
+    `patchsmith: branch ${pr.head} is in ${dir}${pr.draft ? " (the gate still fails: see the report above)" : ""}\n`,
+  );
+  return pr.draft ? 1 : 0;
+}
+
+async function localizeCommand(args: string[], io: CliIo): Promise<number> {
+  const values = parse(args, {
+    repo: { type: "string" },
+    "issue-file": { type: "string" },
+    top: { type: "string", default: "10" },
+    json: { type: "boolean", default: false },
+    explain: { type: "boolean", default: false },
+  });
+  const dir = path.resolve(requireString(values, "repo"));
+  requireGitRepo(dir);
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1)
+    throw new UsageError("--top must be a positive whole number");
+  const issue = await readIssueFile(requireString(values, "issue-file"));
+  const { localize } = await import("./context/index.js");
+  const ranked = await localize({
+    dir,
+    query: `${issue.title}\n\n${issue.body}`,
+    top,
+    explain: Boolean(values.explain),
+  });
+  if (values.json) {
+    const files = ranked.map((f) =>
+      values.explain
+        ? { path: f.path, score: f.score, reasons: f.reasons ?? [] }
+        : { path: f.path, score: f.score },
+    );
+    io.stdout(`${JSON.stringify({ files })}\n`);
+  } else {
+    for (const f of ranked) {
+      io.stdout(
+        `${f.score.toFixed(3).padStart(8)}  ${f.path}${values.explain && f.reasons?.length ? `  (${f.reasons.join("; ")})` : ""}\n`,
+      );
+    }
+  }
+  return 0;
+}
+
+async function gateCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
+  const values = parse(args, {
+    repo: { type: "string" },
+    base: { type: "string", default: "HEAD" },
+    json: { type: "boolean", default: false },
+  });
+  const dir = requireGitRepo(path.resolve(requireString(values, "repo")));
+  const baseSha = gitOutput(dir, "rev-parse", "--verify", `${values.base as string}^{commit}`);
+  if (!baseSha) throw new UsageError(`--base ${values.base as string} is not a commit in ${dir}`);
+  const env = parseEnv(deps.env);
+  const logger = makeLogger(env);
+  const { parseRepoConfig, REPO_CONFIG_PATH } = await import("./config/index.js");
+  const configText = await readFile(path.join(dir, REPO_CONFIG_PATH), "utf8").catch(
+    () => undefined,
+  );
+  const config = parseRepoConfig(configText, path.join(dir, REPO_CONFIG_PATH));
+  const { detectProfile } = await import("./context/index.js");
+  const { runGate, renderGateReport } = await import("./gate/index.js");
+  const { createRunnerFactory, workDirOf } = await import("./worker.js");
+  const report = await runGate({
+    dir,
+    baseSha,
+    profile: await detectProfile(dir),
+    settings: { gate: config.gate, policy: config.policy, commands: config.commands },
+    runnerFor: createRunnerFactory(env, logger),
+    cacheDir: path.join(workDirOf(env), "cache"),
+    logger,
+  });
+  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : await renderGateReport(report));
+  return report.passed ? 0 : 1;
+}

@@ -1,0 +1,8 @@
+export {
+  runIssueJob,
+  type JobOutcome,
+  type ModelMeter,
+  type PipelineDeps,
+} from "./run-issue-job.js";
+export { afterGate, type AfterGate } from "./repair-routing.js";
+export { issueForModel } from "./issue-input.js";

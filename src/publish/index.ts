@@ -1,0 +1,18 @@
+export { branchName, pullRequestTitle } from "./branch-name.js";
+export {
+  STATUS_MARKER,
+  StatusComment,
+  renderStatus,
+  type StatusStep,
+  type StatusView,
+} from "./status-comment.js";
+export {
+  PR_MARKER,
+  formatUsd,
+  publishPullRequest,
+  renderCommitMessage,
+  renderPullRequestBody,
+  type PublishInput,
+  type PublishResult,
+  type PullRequestBodyInput,
+} from "./pull-request.js";

@@ -1,0 +1,105 @@
+/**
+ * Commit as the bot, push the branch, then open the pull request or update the one that
+ * already exists for the branch (a rerun or a restart never opens a second one).
+ */
+import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
+import { PatchsmithError, render } from "../core/index.js";
+
+export const PR_MARKER = "<!-- patchsmith:pr";
+
+export interface PullRequestBodyInput {
+  issueNumber: number;
+  actor: string;
+  jobId: string;
+  plan: Plan;
+  files: string[];
+  gateReport: string;
+  draft: boolean;
+  report: RunReport;
+}
+
+export function formatUsd(value: number): string {
+  return value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2);
+}
+
+export async function renderPullRequestBody(input: PullRequestBodyInput): Promise<string> {
+  const { usage } = input.report;
+  return render("github/pr-body.md", {
+    summary: input.plan.summary,
+    issueNumber: input.issueNumber,
+    actor: input.actor,
+    draft: input.draft,
+    repairRounds: input.report.repairRounds,
+    plan: input.plan,
+    files: input.files,
+    gateReport: input.gateReport.trim(),
+    cost: {
+      calls: input.report.modelCalls,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
+      usd: formatUsd(input.report.costUsd),
+    },
+    timings: input.report.stages.map((s) => ({
+      stage: s.stage,
+      seconds: (s.ms / 1000).toFixed(1),
+    })),
+    markerJson: JSON.stringify({ issue: input.issueNumber, job: input.jobId }),
+  });
+}
+
+export async function renderCommitMessage(input: {
+  title: string;
+  summary: string;
+  issueNumber: number;
+}): Promise<string> {
+  return render("github/commit-message.md", input);
+}
+
+export interface PublishInput {
+  github: GitHub;
+  repo: RepoRef;
+  checkout: Checkout;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  commitMessage: string;
+  author: { name: string; email: string };
+}
+
+export interface PublishResult {
+  pullRequest: PullRequestRef;
+  headSha: string;
+  created: boolean;
+}
+
+export async function publishPullRequest(input: PublishInput): Promise<PublishResult> {
+  const committed = await input.checkout.commit(input.commitMessage, input.author);
+  const headSha = await input.checkout.headSha();
+  if (committed === undefined && headSha === input.checkout.baseSha) {
+    throw new PatchsmithError("nothing to publish: no change against the base", {
+      phase: "publish",
+      userMessage:
+        "The run made no change to the repository, so there is nothing to open a pull request for. Add detail to the issue (which files, what behaviour you expect), then comment `/generate` again.",
+    });
+  }
+  await input.checkout.push();
+  const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
+  if (existing) {
+    const pullRequest = await input.github.updatePullRequest(input.repo, existing.number, {
+      title: input.title,
+      body: input.body,
+    });
+    return { pullRequest, headSha, created: false };
+  }
+  const pullRequest = await input.github.createPullRequest(input.repo, {
+    head: input.checkout.branch,
+    base: input.base,
+    title: input.title,
+    body: input.body,
+    draft: input.draft,
+  });
+  return { pullRequest, headSha, created: true };
+}

@@ -1,0 +1,114 @@
+/**
+ * The one sticky status comment per issue, edited in place as the run moves on.
+ * It carries a hidden marker so that a worker (or a restarted one) finds it again.
+ */
+import type { GitHub, Plan, RepoRef } from "../core/index.js";
+import { render } from "../core/index.js";
+
+export const STATUS_MARKER = "<!-- patchsmith:status";
+
+export type StatusStep = "queued" | "analyze" | "plan" | "implement" | "gate" | "publish";
+
+const STEPS: { step: StatusStep; label: string }[] = [
+  { step: "queued", label: "Queued" },
+  { step: "analyze", label: "Analyzing the code" },
+  { step: "plan", label: "Planning" },
+  { step: "implement", label: "Implementing" },
+  { step: "gate", label: "Checking: format, lint, types, tests, secrets, policy" },
+  { step: "publish", label: "Opening the pull request" },
+];
+
+const HEADLINES: Record<StatusStep, string> = {
+  queued: "queued",
+  analyze: "analyzing the code",
+  plan: "planning",
+  implement: "implementing",
+  gate: "running the quality gate",
+  publish: "opening the pull request",
+};
+
+export interface StatusView {
+  jobId: string;
+  actor: string;
+  mode?: string;
+  current: StatusStep;
+  outcome: "running" | "succeeded" | "failed";
+  details?: Partial<Record<StatusStep, string>>;
+  plan?: Plan;
+  pullRequest?: { url: string; draft: boolean };
+  failure?: { phase: string; message: string; hint?: string };
+  cost?: { calls: number; tokens: number; usd: string };
+}
+
+export async function renderStatus(view: StatusView): Promise<string> {
+  const currentIndex = STEPS.findIndex((s) => s.step === view.current);
+  const steps = STEPS.map((s, index) => {
+    let mark = "⬜";
+    if (index < currentIndex || (index === currentIndex && view.outcome === "succeeded"))
+      mark = "✅";
+    else if (index === currentIndex) mark = view.outcome === "failed" ? "❌" : "⏳";
+    return { label: s.label, mark, detail: view.details?.[s.step] };
+  });
+  let headline = HEADLINES[view.current];
+  let icon = "⏳";
+  if (view.outcome === "succeeded") {
+    icon = view.pullRequest?.draft ? "⚠️" : "✅";
+    headline = view.pullRequest?.draft
+      ? "draft pull request opened, checks still fail"
+      : "pull request opened";
+  } else if (view.outcome === "failed") {
+    icon = "❌";
+    headline = `failed while ${HEADLINES[view.current]}`;
+  }
+  return render("github/status.md", {
+    markerJson: JSON.stringify({ job: view.jobId, step: view.current, outcome: view.outcome }),
+    icon,
+    headline,
+    steps,
+    pullRequest: view.pullRequest,
+    failure: view.failure,
+    plan: view.plan ? { ...view.plan, open: view.outcome === "running" } : undefined,
+    cost: view.cost,
+    actor: view.actor,
+    mode: view.mode && view.mode !== "implement" ? view.mode : undefined,
+    jobId: view.jobId,
+  });
+}
+
+/** Finds or creates the status comment, then edits it; never creates a second one. */
+export class StatusComment {
+  #commentId: number | undefined;
+  #view: StatusView;
+
+  constructor(
+    private readonly github: GitHub,
+    private readonly repo: RepoRef,
+    private readonly issueNumber: number,
+    initial: StatusView,
+  ) {
+    this.#view = initial;
+  }
+
+  get view(): StatusView {
+    return this.#view;
+  }
+
+  async update(patch: Partial<StatusView>): Promise<void> {
+    this.#view = {
+      ...this.#view,
+      ...patch,
+      details: { ...this.#view.details, ...patch.details },
+    };
+    const body = await renderStatus(this.#view);
+    if (this.#commentId === undefined) {
+      const existing = await this.github.findComment(this.repo, this.issueNumber, STATUS_MARKER);
+      if (existing) {
+        this.#commentId = existing.id;
+      } else {
+        this.#commentId = (await this.github.createComment(this.repo, this.issueNumber, body)).id;
+        return;
+      }
+    }
+    await this.github.updateComment(this.repo, this.#commentId, body);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `patchsmith serve`: the Probot server (webhooks, and the registration page on a first
+ * start without credentials) with the in-process queue and the worker in the same process.
+ */
+import { run, type Probot } from "probot";
+import { createApp } from "./app.js";
+import type { Env } from "./config/index.js";
+import type { Job } from "./core/index.js";
+import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
+import { createInProcessQueue } from "./queue/index.js";
+import { createJobHandler } from "./worker.js";
+
+export async function startServer(env: Env): Promise<void> {
+  const queue = createInProcessQueue();
+  await run((app: Probot, options) => {
+    const handler = createJobHandler({
+      env,
+      logger: app.log,
+      githubFor: (job: Job) => githubForJob(app, job, env.PATCHSMITH_BOT_NAME),
+    });
+    queue.process(handler, env.PATCHSMITH_CONCURRENCY);
+    return createApp({ queue, botLogin: env.PATCHSMITH_BOT_NAME, logger: app.log })(app, options);
+  });
+}
+
+export async function githubForJob(app: Probot, job: Job, botLogin: string) {
+  if (job.installationId === undefined) throw new Error(`job ${job.id} has no installation id`);
+  const installation = (await app.auth(job.installationId)) as unknown as OctokitLike;
+  const appOctokit = (await app.auth()) as unknown as OctokitLike;
+  return createOctokitGitHub(installation, {
+    installationId: job.installationId,
+    appOctokit,
+    botLogin,
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Composition root of the worker: wires the adapters (model, workspace, sandbox, GitHub)
+ * into the pipeline. It holds the credentials; repository code only ever runs in the
+ * sandbox, which gets none of them.
+ */
+import os from "node:os";
+import path from "node:path";
+import type { Env } from "./config/index.js";
+import { toolEnv } from "./config/index.js";
+import type {
+  CommandRunner,
+  GitHub,
+  Job,
+  JobHandler,
+  LanguageModel,
+  Logger,
+  Workspace,
+} from "./core/index.js";
+import { createAnthropicModel, createMeteredModel } from "./llm/index.js";
+import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
+import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
+
+export interface WorkerDeps {
+  env: Env;
+  logger: Logger;
+  /** The GitHub port for a job (the installation's Octokit in the app, the local adapter in `run`). */
+  githubFor: (job: Job) => Promise<GitHub>;
+  /** Overrides the Anthropic model (tests, other providers). */
+  model?: LanguageModel;
+  /** Overrides the git workspace (local mode clones from a directory). */
+  workspace?: Workspace;
+  /** Called with each job's outcome. */
+  onOutcome?: (job: Job, outcome: JobOutcome) => void;
+}
+
+export function workDirOf(env: Env): string {
+  return env.PATCHSMITH_WORK_DIR ?? path.join(os.tmpdir(), "patchsmith");
+}
+
+export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => CommandRunner {
+  return (dir) => createSandboxRunner({ root: dir, mode: env.SANDBOX, logger });
+}
+
+export function createBaseModel(env: Env, logger: Logger): LanguageModel {
+  if (!env.ANTHROPIC_API_KEY) {
+    throw new Error("ANTHROPIC_API_KEY is not set");
+  }
+  return createAnthropicModel({
+    apiKey: env.ANTHROPIC_API_KEY,
+    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+    model: env.PATCHSMITH_MODEL,
+    ...(env.PATCHSMITH_PLAN_MODEL ? { modelsByStage: { plan: env.PATCHSMITH_PLAN_MODEL } } : {}),
+    logger,
+  });
+}
+
+export function createJobHandler(
+  deps: WorkerDeps,
+): JobHandler & { run(job: Job): Promise<JobOutcome> } {
+  const { env, logger } = deps;
+  const workDir = workDirOf(env);
+  const runnerFor = createRunnerFactory(env, logger);
+  const workspace =
+    deps.workspace ??
+    createGitWorkspace({
+      workDir,
+      gitBaseUrl: env.GIT_BASE_URL,
+      runnerFor,
+      env: toolEnv(),
+      logger,
+    });
+  let baseModel = deps.model;
+
+  async function run(job: Job): Promise<JobOutcome> {
+    baseModel ??= createBaseModel(env, logger);
+    const metered = createMeteredModel(baseModel, { maxCostUsd: env.PATCHSMITH_MAX_COST_USD });
+    const outcome = await runIssueJob(job, {
+      github: await deps.githubFor(job),
+      workspace,
+      model: metered.model,
+      meter: metered,
+      runnerFor,
+      bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
+      cacheDir: path.join(workDir, "cache"),
+      logger,
+    });
+    deps.onOutcome?.(job, outcome);
+    return outcome;
+  }
+
+  const handler = async (job: Job) => {
+    await run(job);
+  };
+  return Object.assign(handler, { run });
+}
