@@ -4,6 +4,7 @@ import type { Issue, Mode } from "../core/index.js";
 export function branchName(issue: Pick<Issue, "number" | "title">): string {
   const slug = issue.title
     .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
