@@ -8,3 +8,4 @@ export type { InventoryFile, InventoryOptions, InventoryScan, SkipReason } from 
 export { languageOf, SOURCE_LANGUAGES } from "./languages.js";
 export { extractSymbols } from "./symbols/index.js";
 export type { FileSymbols, SourceFile, SymbolDef } from "./symbols/index.js";
+export { detectProfile } from "./profile.js";
