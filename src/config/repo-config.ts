@@ -12,8 +12,6 @@ const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 export const repoConfigSchema = z
   .object({
-    /** Label that triggers a run. */
-    label: z.string().min(1).default("patchsmith"),
     context: z
       .object({
         budgetTokens: z.number().int().min(1000).max(400_000).default(60_000),
