@@ -9,3 +9,12 @@ export { languageOf, SOURCE_LANGUAGES } from "./languages.js";
 export { extractSymbols } from "./symbols/index.js";
 export type { FileSymbols, SourceFile, SymbolDef } from "./symbols/index.js";
 export { detectProfile } from "./profile.js";
+export {
+  getIndex,
+  buildIndex,
+  loadIndex,
+  saveIndex,
+  clearIndexMemory,
+  indexStats,
+} from "./cache.js";
+export type { RepoIndex, IndexOptions } from "./cache.js";
