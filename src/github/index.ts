@@ -2,3 +2,9 @@ export { createOctokitGitHub, type OctokitGitHubOptions } from "./octokit-github
 export type { OctokitLike, OctokitResponseLike } from "./octokit-like.js";
 export { toRemoteError, redact } from "./remote-error.js";
 export { ANNOTATIONS_PER_REQUEST } from "./check-runs.js";
+export {
+  createLocalGitHub,
+  parseIssueFile,
+  type LocalGitHub,
+  type LocalGitHubOptions,
+} from "./local-github.js";

@@ -10,7 +10,11 @@
  * Unexpected requests are collected from nock's "no match" event as well as failing the
  * request itself, because code under test may catch the request's error.
  */
+import { generateKeyPairSync } from "node:crypto";
+import { createRequire } from "node:module";
 import nock from "nock";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach } from "vitest";
 
 export const GITHUB_API = "https://api.github.com";
@@ -98,4 +102,69 @@ export function useGitHubNock(): GitHubNock {
         }),
     unexpected: () => [...unexpected],
   };
+}
+
+let testKey: string | undefined;
+
+/** A real RSA key, so Probot signs a real JWT for the installation-token request. */
+export function testPrivateKey(): string {
+  testKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+    type: "pkcs1",
+    format: "pem",
+  }) as string;
+  return testKey;
+}
+
+export const TEST_APP_ID = 123;
+export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
+
+/**
+ * Probot configured for tests: a real key, silent logs, and Octokit's retry and
+ * throttling off. Throttling must be disabled through a function passed to `defaults`:
+ * an object there is merged away, and throttled comment POSTs then take ~3 s each.
+ */
+export function testProbotOptions() {
+  return {
+    appId: TEST_APP_ID,
+    privateKey: testPrivateKey(),
+    secret: TEST_WEBHOOK_SECRET,
+    log: pino({ level: "silent" }),
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options.throttle as object), enabled: false },
+    })),
+  };
+}
+
+export function createTestProbot(): Probot {
+  return new Probot(testProbotOptions());
+}
+
+/** Example payloads are edited freely by tests, so they are loosely typed on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ExamplePayload = Record<string, any>;
+
+const definitions = createRequire(import.meta.url)("@octokit/webhooks-examples") as {
+  name: string;
+  examples: ExamplePayload[];
+}[];
+
+/**
+ * A deep copy of the first @octokit/webhooks-examples payload for `name` and `action`
+ * (e.g. "issues", "labeled"), with `installation.id` set: the examples mostly lack one,
+ * and Probot needs it to authenticate as the installation.
+ */
+export function webhookExample(
+  name: string,
+  action: string,
+  installationId = 4711,
+): ExamplePayload {
+  const payload = definitions
+    .find((d) => d.name === name)
+    ?.examples.find((e) => e.action === action);
+  if (!payload) throw new Error(`no @octokit/webhooks-examples payload for ${name}.${action}`);
+  const copy = structuredClone(payload);
+  copy.installation = { ...(copy.installation ?? {}), id: installationId };
+  return copy;
 }

@@ -1,0 +1,170 @@
+/**
+ * The receiver: the Probot ApplicationFunction. It filters, authorizes, de-duplicates
+ * and enqueues; the run itself happens in the worker, behind the JobQueue. GitHub gives
+ * a webhook 10 s, so nothing here waits for a job.
+ *
+ * Triggers: the label (default `patchsmith`) added to an issue, and `/generate` in a new
+ * comment on an issue. `/generate` on a pull request gets a polite pointer to issues and
+ * review comments (feedback on PRs arrives through review events, not this command).
+ * `/cancel` removes a queued run. `/approve` is recognised but left to the pipeline.
+ */
+import type { ApplicationFunction, Probot } from "probot";
+import type { GitHub, JobQueue, Logger, Mode } from "./core/index.js";
+import { render } from "./core/index.js";
+import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
+import { renderStatus } from "./publish/index.js";
+import {
+  checkPermission,
+  commentEvent,
+  createDeliveryDedupe,
+  isBot,
+  issueKey,
+  labeledEvent,
+  parseCommand,
+  toJob,
+  type Command,
+  type DeliveryDedupe,
+  type TriggerEvent,
+} from "./triggers/index.js";
+
+export const DEFAULT_TRIGGER_LABEL = "patchsmith";
+
+export interface AppDependencies {
+  queue: JobQueue;
+  /** The GitHub port over an installation Octokit (default: createOctokitGitHub with botLogin). */
+  githubFor?: (octokit: OctokitLike) => GitHub;
+  label?: string;
+  /** This app's bot login, e.g. "patchsmith[bot]"; any `[bot]` or Bot sender is ignored anyway. */
+  botLogin?: string;
+  logger?: Logger;
+  /** Shared between receivers only when they share memory; one per process is the default. */
+  dedupe?: DeliveryDedupe;
+}
+
+export function createApp(deps: AppDependencies): ApplicationFunction {
+  const label = deps.label ?? DEFAULT_TRIGGER_LABEL;
+  const dedupe = deps.dedupe ?? createDeliveryDedupe();
+  const githubFor =
+    deps.githubFor ??
+    ((octokit: OctokitLike) =>
+      createOctokitGitHub(octokit, deps.botLogin ? { botLogin: deps.botLogin } : {}));
+
+  return (app: Probot) => {
+    const log: Logger = deps.logger ?? app.log;
+
+    async function accept(
+      event: TriggerEvent,
+      command: Command,
+      octokit: OctokitLike,
+    ): Promise<void> {
+      const eventLog = log.child({
+        deliveryId: event.deliveryId,
+        repo: `${event.repo.owner}/${event.repo.name}`,
+        number: event.number,
+        actor: event.actor.login,
+      });
+      if (isBot(event.actor, deps.botLogin) || isBot(event.sender, deps.botLogin)) {
+        eventLog.debug("ignored: sent by a bot");
+        return;
+      }
+      if (!dedupe.firstSeen(event.deliveryId)) {
+        eventLog.info("ignored: delivery already handled");
+        return;
+      }
+      try {
+        await authorizeAndEnqueue(event, command, githubFor(octokit), eventLog);
+      } catch (error) {
+        // Let a redelivery of this webhook try again.
+        dedupe.forget(event.deliveryId);
+        throw error;
+      }
+    }
+
+    async function authorizeAndEnqueue(
+      event: TriggerEvent,
+      command: Command,
+      github: GitHub,
+      eventLog: Logger,
+    ): Promise<void> {
+      const { repo, number } = event;
+      const actor = event.actor.login;
+      const reply = async (template: string, data: Record<string, unknown> = {}) =>
+        github.createComment(
+          repo,
+          number,
+          await render(`github/${template}`, { actor, label, ...data }),
+        );
+
+      if (event.isPullRequest) {
+        eventLog.info("refused: /generate on a pull request");
+        await reply("reply-pull-request.md");
+        return;
+      }
+      const permission = await checkPermission(github, repo, actor);
+      if (!permission.allowed) {
+        eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
+        await reply("reply-not-allowed.md", { permission: permission.permission });
+        return;
+      }
+      if (command.name === "approve") {
+        eventLog.info("ignored: /approve is handled by the pipeline");
+        return;
+      }
+      const target =
+        event.commentId !== undefined ? { commentId: event.commentId } : { issueNumber: number };
+      await github.addReaction(repo, target, "eyes");
+      if (command.name === "cancel") {
+        const cancelled = await deps.queue.cancel(issueKey(repo, number));
+        eventLog.info({ cancelled }, "cancel requested");
+        await reply("reply-cancelled.md", { cancelled });
+        return;
+      }
+
+      const job = toJob({
+        deliveryId: event.deliveryId,
+        repo,
+        ...(event.installationId !== undefined ? { installationId: event.installationId } : {}),
+        number,
+        actor,
+        kind: event.kind,
+        ...(event.commentId !== undefined ? { commentId: event.commentId } : {}),
+        at: event.at,
+        mode: command.mode,
+        ...(command.instructions ? { instructions: command.instructions } : {}),
+      });
+      // The status comment exists before the job can start, so the worker always finds it
+      // (findComment returns the newest one) and never races to create a second one.
+      const status = await github.createComment(
+        repo,
+        number,
+        await queuedStatus(job.id, actor, command.mode),
+      );
+      if (!(await deps.queue.enqueue(job, issueKey(repo, number)))) {
+        eventLog.info("refused: a run for this issue is already queued or running");
+        await github.updateComment(
+          repo,
+          status.id,
+          await render("github/reply-already-running.md", { actor }),
+        );
+        return;
+      }
+      eventLog.info({ jobId: job.id, mode: job.mode }, "job queued");
+    }
+
+    app.on("issues.labeled", async (context) => {
+      const event = labeledEvent(context.id, context.payload, label);
+      if (!event) return;
+      await accept(event, { name: "generate", mode: "implement" }, context.octokit);
+    });
+
+    app.on("issue_comment.created", async (context) => {
+      const command = parseCommand(context.payload.comment.body);
+      if (!command) return;
+      await accept(commentEvent(context.id, context.payload), command, context.octokit);
+    });
+  };
+}
+
+function queuedStatus(jobId: string, actor: string, mode: Mode): Promise<string> {
+  return renderStatus({ jobId, actor, mode, current: "queued", outcome: "running" });
+}
