@@ -14,15 +14,20 @@ interface RequestErrorLike {
 }
 
 const CREDENTIAL = /\b(gh[pousr]_[A-Za-z0-9_]{8,}|github_pat_[A-Za-z0-9_]{8,}|v1\.[0-9a-f]{40})\b/g;
-const AUTH_HEADER = /\b(authorization|bearer|token)(["':=\s]+)([^\s"',}]+)/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
+const AUTHORIZATION_VALUE =
+  /(authorization["']?\s*[:=]\s*["']?)(?:(?:token|bearer|basic)\s+)?[^\s"',}]+/gi;
+const URL_PASSWORD = /(\bhttps?:\/\/[^/\s:@]+:)[^@\s/]+@/gi;
+const SCHEME_VALUE = /\b(bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi;
 
 /** Removes anything that looks like a GitHub token, a JWT or an authorization value. */
 export function redact(text: string): string {
   return text
     .replace(CREDENTIAL, "[REDACTED]")
     .replace(JWT, "[REDACTED]")
-    .replace(AUTH_HEADER, (_m, word: string, sep: string) => `${word}${sep}[REDACTED]`);
+    .replace(AUTHORIZATION_VALUE, "$1[REDACTED]")
+    .replace(URL_PASSWORD, "$1[REDACTED]@")
+    .replace(SCHEME_VALUE, "$1 [REDACTED]");
 }
 
 function isSecondaryRateLimit(error: RequestErrorLike): boolean {

@@ -87,7 +87,10 @@ export function useGitHubNock(): GitHubNock {
     api: () => nock(GITHUB_API),
     installationToken: (installationId, token = "ghs_testinstallationtoken0000") =>
       nock(GITHUB_API)
-        .post(`/app/installations/${installationId}/access_tokens`)
+        // Probot's own request asks for the whole installation; a repo-scoped one does not match.
+        .post(`/app/installations/${installationId}/access_tokens`, (body: unknown) => {
+          return !(body && typeof body === "object" && "repositories" in body);
+        })
         .reply(201, {
           token,
           expires_at: new Date(Date.now() + 3600_000).toISOString(),
