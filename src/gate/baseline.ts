@@ -1,0 +1,110 @@
+/**
+ * The base commit as a second working tree, so that a check failing on the change can be run
+ * again at the base: what already failed there is reported, not blamed on the change. The
+ * worktree and each check's result are cached per base SHA; node_modules is shared with the
+ * changed tree (a symlink) rather than installed twice.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { CommandRunner, Logger } from "../core/index.js";
+import { git } from "./git.js";
+import type { CheckOutcome, RunnerOptions } from "./types.js";
+
+export interface BaselineOptions {
+  sourceDir: string;
+  baseSha: string;
+  cacheDir?: string;
+  runnerFor: (dir: string, options?: RunnerOptions) => CommandRunner;
+  logger: Logger;
+}
+
+export class Baseline {
+  private worktree: Promise<string> | undefined;
+  private results: Record<string, CheckOutcome> | undefined;
+  private temporaryRoot: string | undefined;
+  private readOnlyPaths: string[] = [];
+
+  constructor(private readonly options: BaselineOptions) {}
+
+  private async root(): Promise<string> {
+    if (this.options.cacheDir) {
+      await mkdir(this.options.cacheDir, { recursive: true });
+      return this.options.cacheDir;
+    }
+    this.temporaryRoot ??= await mkdtemp(path.join(os.tmpdir(), "patchsmith-baseline-"));
+    return this.temporaryRoot;
+  }
+
+  /** The base worktree, created on first use. */
+  dir(): Promise<string> {
+    this.worktree ??= this.create();
+    return this.worktree;
+  }
+
+  private async create(): Promise<string> {
+    const { sourceDir, baseSha } = this.options;
+    const dir = path.join(await this.root(), `baseline-${baseSha}`);
+    const ready = `${dir}.ready`;
+    if (!existsSync(ready)) {
+      await git(sourceDir, ["worktree", "prune"]).catch(() => "");
+      await rm(dir, { recursive: true, force: true });
+      await git(sourceDir, ["worktree", "add", "--detach", "--force", dir, baseSha]);
+      await writeFile(ready, `${new Date().toISOString()}\n`);
+      this.options.logger.debug({ dir, baseSha }, "baseline worktree created");
+    }
+    const sharedModules = path.join(sourceDir, "node_modules");
+    const ownModules = path.join(dir, "node_modules");
+    if (existsSync(sharedModules)) {
+      if (!existsSync(ownModules)) await symlink(await realpath(sharedModules), ownModules, "dir");
+      this.readOnlyPaths = [sharedModules, await realpath(sharedModules)];
+    }
+    // git inside the base worktree follows its .git file back to the source repository.
+    this.readOnlyPaths.push(path.join(sourceDir, ".git"));
+    return dir;
+  }
+
+  async runner(): Promise<CommandRunner> {
+    const dir = await this.dir();
+    return this.options.runnerFor(dir, { readOnlyPaths: [...new Set(this.readOnlyPaths)] });
+  }
+
+  private async resultsFile(): Promise<string> {
+    return path.join(await this.root(), `baseline-${this.options.baseSha}.results.json`);
+  }
+
+  static key(check: string, files: string[]): string {
+    return `${check}:${createHash("sha1").update([...files].sort().join("\n")).digest("hex")}`;
+  }
+
+  async cached(key: string): Promise<CheckOutcome | undefined> {
+    if (!this.results) {
+      const text = await readFile(await this.resultsFile(), "utf8").catch(() => "{}");
+      try {
+        this.results = JSON.parse(text) as Record<string, CheckOutcome>;
+      } catch {
+        this.results = {};
+      }
+    }
+    return this.results[key];
+  }
+
+  async store(key: string, outcome: CheckOutcome): Promise<void> {
+    this.results ??= {};
+    this.results[key] = { ...outcome, output: undefined } as CheckOutcome;
+    await writeFile(await this.resultsFile(), JSON.stringify(this.results));
+  }
+
+  /** Removes a worktree made in a temporary directory; cached ones stay for the next round. */
+  async dispose(): Promise<void> {
+    if (!this.temporaryRoot) return;
+    if (this.worktree) {
+      const dir = await this.worktree.catch(() => undefined);
+      if (dir) await git(this.options.sourceDir, ["worktree", "remove", "--force", dir]).catch(() => "");
+    }
+    await rm(this.temporaryRoot, { recursive: true, force: true });
+    await git(this.options.sourceDir, ["worktree", "prune"]).catch(() => "");
+  }
+}
