@@ -17,6 +17,7 @@ import {
   checkPermission,
   commentEvent,
   createDeliveryDedupe,
+  createRecentlySeen,
   isBot,
   issueKey,
   labeledEvent,
@@ -44,6 +45,7 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies): ApplicationFunction {
   const label = deps.label ?? DEFAULT_TRIGGER_LABEL;
   const dedupe = deps.dedupe ?? createDeliveryDedupe();
+  const refusals = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
   const githubFor =
     deps.githubFor ??
     ((octokit: OctokitLike) =>
@@ -65,6 +67,10 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       });
       if (isBot(event.actor, deps.botLogin) || isBot(event.sender, deps.botLogin)) {
         eventLog.debug("ignored: sent by a bot");
+        return;
+      }
+      if (event.installationId === undefined) {
+        eventLog.warn("ignored: the webhook names no installation, so the app cannot act on it");
         return;
       }
       if (!dedupe.firstSeen(event.deliveryId)) {
@@ -95,15 +101,26 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
           await render(`github/${template}`, { actor, label, ...data }),
         );
 
+      // A refusal is said once per person and issue for a while: anyone can comment, and
+      // a hundred `/generate` comments must not become a hundred replies.
+      const replyOnce = async (template: string, data: Record<string, unknown> = {}) => {
+        if (refusals.firstSeen(`${issueKey(repo, number)} ${actor.toLowerCase()} ${template}`)) {
+          await reply(template, data);
+        } else {
+          eventLog.info({ template }, "refusal already answered recently; not repeating it");
+        }
+      };
+
       if (event.isPullRequest) {
+        if (command.name !== "generate") return;
         eventLog.info("refused: /generate on a pull request");
-        await reply("reply-pull-request.md");
+        await replyOnce("reply-pull-request.md");
         return;
       }
       const permission = await checkPermission(github, repo, actor);
       if (!permission.allowed) {
         eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
-        await reply("reply-not-allowed.md", { permission: permission.permission });
+        await replyOnce("reply-not-allowed.md", { permission: permission.permission });
         return;
       }
       if (command.name === "approve") {

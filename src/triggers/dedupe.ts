@@ -6,38 +6,48 @@
  */
 import type { RepoRef } from "../core/index.js";
 
-export interface DeliveryDedupe {
-  /** True the first time an id is seen within the TTL; false for a repeat. */
-  firstSeen(deliveryId: string): boolean;
-  /** Forgets an id, so that a redelivery of a failed webhook is processed again. */
-  forget(deliveryId: string): void;
+export interface RecentlySeen {
+  /** True the first time a key is seen within the TTL; false for a repeat. */
+  firstSeen(key: string): boolean;
+  /** Forgets a key, e.g. so that a redelivery of a failed webhook is processed again. */
+  forget(key: string): void;
   readonly size: number;
 }
+
+/** Recently seen X-GitHub-Delivery ids. */
+export type DeliveryDedupe = RecentlySeen;
 
 export function createDeliveryDedupe(
   options: { maxEntries?: number; ttlMs?: number; now?: () => number } = {},
 ): DeliveryDedupe {
+  return createRecentlySeen(options);
+}
+
+/** A bounded, time-limited set of keys: the oldest go first when it is full. */
+export function createRecentlySeen(
+  options: { maxEntries?: number; ttlMs?: number; now?: () => number } = {},
+): RecentlySeen {
   const maxEntries = options.maxEntries ?? 10_000;
   const ttlMs = options.ttlMs ?? 60 * 60 * 1000;
   const now = options.now ?? Date.now;
-  // A Map keeps insertion order: the first key is the oldest, which makes it an LRU.
+  // A Map keeps insertion order, so the first entry is always the oldest one to evict.
   const seen = new Map<string, number>();
 
   return {
-    firstSeen(deliveryId) {
+    firstSeen(key) {
       const time = now();
-      const at = seen.get(deliveryId);
+      const at = seen.get(key);
       if (at !== undefined && time - at < ttlMs) return false;
-      seen.delete(deliveryId);
-      seen.set(deliveryId, time);
+      seen.delete(key);
+      seen.set(key, time);
       for (const [id, firstAt] of seen) {
         if (seen.size <= maxEntries && time - firstAt < ttlMs) break;
         seen.delete(id);
       }
       return true;
     },
-    forget(deliveryId) {
-      seen.delete(deliveryId);
+    forget(key) {
+      seen.delete(key);
     },
     get size() {
       return seen.size;

@@ -175,6 +175,31 @@ describe("receiver", () => {
     expect(replies[0]).not.toContain(MARKER);
   });
 
+  it("a read-only user who insists: the permission is asked each time, the reply is said once", async () => {
+    gh.installationToken(INSTALLATION);
+    permission("Codertocat", "read", 3);
+    gh.api().post(`${REPO}/issues/1/comments`).reply(201, { id: 5008 });
+    for (const id of ["insist-1", "insist-2", "insist-3"]) {
+      await probot.receive({
+        id,
+        name: "issue_comment",
+        payload: commentPayload("/generate") as never,
+      });
+    }
+    expect(queue.jobs).toEqual([]);
+  });
+
+  it("a webhook without an installation: nothing happens", async () => {
+    const payload = commentPayload("/generate");
+    delete payload.installation;
+    await probot.receive({
+      id: "delivery-no-installation",
+      name: "issue_comment",
+      payload: payload as never,
+    });
+    expect(queue.jobs).toEqual([]);
+  });
+
   it("a non-collaborator (permission 404): no job, a reply", async () => {
     gh.installationToken(INSTALLATION);
     gh.api()
@@ -281,6 +306,21 @@ describe("receiver", () => {
       .post(`${REPO}/issues/1/comments`, (b: { body: string }) => /works on issues/.test(b.body))
       .reply(201, { id: 5006 });
     await probot.receive({ id: "delivery-pr", name: "issue_comment", payload: payload as never });
+    expect(queue.jobs).toEqual([]);
+  });
+
+  it("`/approve` or `/cancel` on a pull request: left alone", async () => {
+    for (const body of ["/approve", "/cancel"]) {
+      const payload = commentPayload(body);
+      payload.issue.pull_request = {
+        url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/1",
+      };
+      await probot.receive({
+        id: `delivery-pr-${body}`,
+        name: "issue_comment",
+        payload: payload as never,
+      });
+    }
     expect(queue.jobs).toEqual([]);
   });
 
