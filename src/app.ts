@@ -10,7 +10,7 @@
  */
 import type { ApplicationFunction, Probot } from "probot";
 import type { GitHub, JobQueue, Logger, Mode } from "./core/index.js";
-import { render } from "./core/index.js";
+import { render, userMessageOf } from "./core/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
 import { renderStatus } from "./publish/index.js";
 import {
@@ -156,7 +156,20 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         number,
         await queuedStatus(job.id, actor, command.mode),
       );
-      if (!(await deps.queue.enqueue(job, issueKey(repo, number)))) {
+      let queued: boolean;
+      try {
+        queued = await deps.queue.enqueue(job, issueKey(repo, number));
+      } catch (error) {
+        // Never leave a "queued" status behind for a job that does not exist.
+        const message = userMessageOf(error);
+        await github.updateComment(
+          repo,
+          status.id,
+          await render("github/reply-not-queued.md", { actor, message }),
+        );
+        throw error;
+      }
+      if (!queued) {
         eventLog.info("refused: a run for this issue is already queued or running");
         await github.updateComment(
           repo,

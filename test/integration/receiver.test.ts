@@ -6,6 +6,7 @@ import type { Probot } from "probot";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { Job, JobQueue } from "../../src/core/index.js";
+import { createInProcessQueue } from "../../src/queue/index.js";
 import { createTestProbot, useGitHubNock, webhookExample } from "../fakes/github-nock.js";
 
 const gh = useGitHubNock();
@@ -347,6 +348,25 @@ describe("receiver", () => {
     });
 
     expect(queue.jobs).toEqual([]);
+  });
+
+  it("a queue that refuses the job: the status comment says so instead of staying queued", async () => {
+    const closed = createInProcessQueue();
+    await closed.close();
+    probot = createTestProbot();
+    await probot.load(createApp({ queue: closed, botLogin: "patchsmith[bot]" }));
+    gh.installationToken(INSTALLATION);
+    permission("Codertocat", "write");
+    gh.api().post(`${REPO}/issues/1/reactions`).reply(201, {});
+    gh.api().post(`${REPO}/issues/1/comments`).reply(201, { id: 8001 });
+    gh.api()
+      .patch(`${REPO}/issues/comments/8001`, (b: { body: string }) =>
+        /could not queue this run: patchsmith is shutting down/.test(b.body),
+      )
+      .reply(200, {});
+    await expect(
+      probot.receive({ id: "delivery-closed", name: "issues", payload: labeledPayload() as never }),
+    ).rejects.toThrow(/closed/);
   });
 
   it("a failed GitHub call fails the delivery, and a redelivery is processed again", async () => {
