@@ -76,7 +76,9 @@ export class Baseline {
   }
 
   static key(check: string, files: string[]): string {
-    return `${check}:${createHash("sha1").update([...files].sort().join("\n")).digest("hex")}`;
+    return `${check}:${createHash("sha1")
+      .update([...files].sort().join("\n"))
+      .digest("hex")}`;
   }
 
   async cached(key: string): Promise<CheckOutcome | undefined> {
@@ -102,7 +104,8 @@ export class Baseline {
     if (!this.temporaryRoot) return;
     if (this.worktree) {
       const dir = await this.worktree.catch(() => undefined);
-      if (dir) await git(this.options.sourceDir, ["worktree", "remove", "--force", dir]).catch(() => "");
+      if (dir)
+        await git(this.options.sourceDir, ["worktree", "remove", "--force", dir]).catch(() => "");
     }
     await rm(this.temporaryRoot, { recursive: true, force: true });
     await git(this.options.sourceDir, ["worktree", "prune"]).catch(() => "");

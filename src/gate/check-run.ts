@@ -8,13 +8,20 @@ const SUMMARY_MAX = 60_000;
 
 export type ChangedLines = Map<string, Set<number>> | Record<string, number[]>;
 
-function lineFilter(changedLines: ChangedLines | undefined): (file: string, line: number) => boolean {
+function lineFilter(
+  changedLines: ChangedLines | undefined,
+): (file: string, line: number) => boolean {
   if (!changedLines) return () => true;
-  if (changedLines instanceof Map) return (file, line) => changedLines.get(file)?.has(line) ?? false;
+  if (changedLines instanceof Map)
+    return (file, line) => changedLines.get(file)?.has(line) ?? false;
   return (file, line) => changedLines[file]?.includes(line) ?? false;
 }
 
-export function checkRunFor(report: GateReport, headSha: string, changedLines?: ChangedLines): CheckRunInput {
+export function checkRunFor(
+  report: GateReport,
+  headSha: string,
+  changedLines?: ChangedLines,
+): CheckRunInput {
   const onChangedLine = lineFilter(changedLines);
   const annotations: CheckRunAnnotation[] = [];
   for (const finding of [...report.findings].sort(byRelevance)) {
@@ -30,14 +37,25 @@ export function checkRunFor(report: GateReport, headSha: string, changedLines?: 
       title: `patchsmith ${finding.check}`,
     });
   }
-  const rows = report.checks.map((c) => `| ${c.name} | ${c.status}${c.blocking ? " (blocking)" : ""} | ${c.summary.replace(/\|/g, "\\|")} |`);
-  const summary = [`Score ${report.score}/100.`, "", "| Check | Result | Notes |", "| --- | --- | --- |", ...rows].join("\n");
+  const rows = report.checks.map(
+    (c) =>
+      `| ${c.name} | ${c.status}${c.blocking ? " (blocking)" : ""} | ${c.summary.replace(/\|/g, "\\|")} |`,
+  );
+  const summary = [
+    `Score ${report.score}/100.`,
+    "",
+    "| Check | Result | Notes |",
+    "| --- | --- | --- |",
+    ...rows,
+  ].join("\n");
   const blocking = report.checks.filter((c) => c.blocking).map((c) => c.name);
   return {
     name: "patchsmith / quality gate",
     headSha,
     conclusion: report.passed ? "success" : "failure",
-    title: report.passed ? `Quality gate passed (score ${report.score})` : `Quality gate blocked: ${blocking.join(", ")}`,
+    title: report.passed
+      ? `Quality gate passed (score ${report.score})`
+      : `Quality gate blocked: ${blocking.join(", ")}`,
     summary: summary.slice(0, SUMMARY_MAX),
     annotations,
   };

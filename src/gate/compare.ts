@@ -4,7 +4,9 @@ import type { CheckFinding, CheckOutcome } from "./types.js";
 
 /** Line numbers move when code is edited above a finding, so identity is file + message. */
 export function findingKey(finding: CheckFinding): string {
-  const message = finding.message.replace(/\b(?:line|ln) \d+/gi, "").replace(/[(:]\d+[,:]\d+\)?/g, "");
+  const message = finding.message
+    .replace(/\b(?:line|ln) \d+/gi, "")
+    .replace(/[(:]\d+[,:]\d+\)?/g, "");
   return `${finding.file ?? ""}\u0000${message}`;
 }
 
@@ -21,7 +23,11 @@ function failed(outcome: CheckOutcome): boolean {
  * `base` is the same check at the base commit, or undefined when the check does not compare
  * (then every finding is new). A failure without findings is new unless the base failed too.
  */
-export function compareWithBaseline(check: string, head: CheckOutcome, base: CheckOutcome | undefined): Comparison {
+export function compareWithBaseline(
+  check: string,
+  head: CheckOutcome,
+  base: CheckOutcome | undefined,
+): Comparison {
   const remaining = new Map<string, number>();
   for (const finding of base?.findings ?? []) {
     const key = findingKey(finding);

@@ -105,7 +105,15 @@ async function untrackedChanges(dir: string): Promise<FileChange[]> {
 
 /** The working tree of `dir` (committed and uncommitted changes, untracked files) against `baseSha`. */
 export async function diffAgainst(dir: string, baseSha: string): Promise<DiffInfo> {
-  const patch = await git(dir, ["diff", "--no-color", "--no-ext-diff", "-U0", "--find-renames", baseSha, "--"]);
+  const patch = await git(dir, [
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "-U0",
+    "--find-renames",
+    baseSha,
+    "--",
+  ]);
   const tracked = parseUnifiedDiff(patch);
   const seen = new Set(tracked.map((f) => f.path));
   const untracked = (await untrackedChanges(dir)).filter((f) => !seen.has(f.path));

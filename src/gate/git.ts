@@ -11,7 +11,11 @@ export async function git(dir: string, args: string[]): Promise<string> {
   const { stdout } = await exec("git", ["-c", "core.quotePath=false", ...args], {
     cwd: dir,
     maxBuffer: 64 * 1024 * 1024,
-    env: { PATH: "/usr/local/bin:/usr/bin:/bin:/opt/homebrew/bin", GIT_TERMINAL_PROMPT: "0", LANG: "C.UTF-8" },
+    env: {
+      PATH: "/usr/local/bin:/usr/bin:/bin:/opt/homebrew/bin",
+      GIT_TERMINAL_PROMPT: "0",
+      LANG: "C.UTF-8",
+    },
   });
   return stdout;
 }

@@ -7,4 +7,12 @@ export { registeredChecks } from "./checks/index.js";
 export { diffAgainst } from "./diff.js";
 export type { DiffInfo, FileChange, AddedLine } from "./diff.js";
 export { ALWAYS_PROTECTED } from "./policy/protected-paths.js";
-export type { CheckContext, CheckFinding, CheckOutcome, GateCheck, GateInput, GateSettings, RunnerOptions } from "./types.js";
+export type {
+  CheckContext,
+  CheckFinding,
+  CheckOutcome,
+  GateCheck,
+  GateInput,
+  GateSettings,
+  RunnerOptions,
+} from "./types.js";

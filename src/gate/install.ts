@@ -11,16 +11,38 @@ import { abnormalEnd, tail } from "./run-command.js";
 import { commandPath } from "./tools.js";
 import type { GateInput } from "./types.js";
 
-const manifests = ["package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "requirements.txt", "pyproject.toml", "poetry.lock", "uv.lock", "Cargo.toml", "Cargo.lock", "go.mod", "go.sum", "pom.xml"];
+const manifests = [
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "requirements.txt",
+  "pyproject.toml",
+  "poetry.lock",
+  "uv.lock",
+  "Cargo.toml",
+  "Cargo.lock",
+  "go.mod",
+  "go.sum",
+  "pom.xml",
+];
 const installedFor = new Map<string, string>();
 
 async function manifestHash(dir: string): Promise<string> {
   const hash = createHash("sha1");
-  for (const file of manifests) hash.update(file).update((await readFile(path.join(dir, file)).catch(() => "")) as Buffer | string);
+  for (const file of manifests)
+    hash
+      .update(file)
+      .update((await readFile(path.join(dir, file)).catch(() => "")) as Buffer | string);
   return hash.digest("hex");
 }
 
-export async function installIfNeeded(input: GateInput, runner: CommandRunner, timeoutMs: number): Promise<CheckResult | undefined> {
+export async function installIfNeeded(
+  input: GateInput,
+  runner: CommandRunner,
+  timeoutMs: number,
+): Promise<CheckResult | undefined> {
   const command = configuredCommand("install", input.settings, input.profile);
   if (!command) return undefined;
   const hash = await manifestHash(input.dir);
@@ -41,8 +63,19 @@ export async function installIfNeeded(input: GateInput, runner: CommandRunner, t
     status: ok ? "pass" : "fail",
     durationMs: result.durationMs,
     blocking: !ok,
-    summary: ok ? `\`${command.name}\` (${network})` : `\`${command.name}\` ${ended ?? `failed (exit ${result.exitCode})`} (${network})`,
+    summary: ok
+      ? `\`${command.name}\` (${network})`
+      : `\`${command.name}\` ${ended ?? `failed (exit ${result.exitCode})`} (${network})`,
     output: tail(result.output),
-    findings: ok ? [] : [{ check: "install", message: `dependency installation failed: ${tail(result.output, 600)}`, preExisting: false, severity: "error" }],
+    findings: ok
+      ? []
+      : [
+          {
+            check: "install",
+            message: `dependency installation failed: ${tail(result.output, 600)}`,
+            preExisting: false,
+            severity: "error",
+          },
+        ],
   };
 }

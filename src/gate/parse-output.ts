@@ -9,7 +9,13 @@ function relativeTo(dir: string, file: string): string {
 
 interface EslintFileResult {
   filePath: string;
-  messages: { line?: number; message: string; ruleId?: string | null; severity: number; fatal?: boolean }[];
+  messages: {
+    line?: number;
+    message: string;
+    ruleId?: string | null;
+    severity: number;
+    fatal?: boolean;
+  }[];
 }
 
 /** `eslint -f json` prints one JSON array on a line of its own; warnings may surround it. */
@@ -36,7 +42,12 @@ export function parseEslintJson(output: string, dir: string): CheckFinding[] | u
 export function parseTsc(output: string, dir: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const match of output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.+)$/gm)) {
-    findings.push({ file: relativeTo(dir, match[1]!), line: Number(match[2]), message: `${match[3]}: ${match[4]}`, severity: "error" });
+    findings.push({
+      file: relativeTo(dir, match[1]!),
+      line: Number(match[2]),
+      message: `${match[3]}: ${match[4]}`,
+      severity: "error",
+    });
   }
   return findings;
 }
@@ -45,7 +56,12 @@ export function parseTsc(output: string, dir: string): CheckFinding[] {
 export function parseLocated(output: string, dir: string): CheckFinding[] {
   const findings: CheckFinding[] = [];
   for (const match of output.matchAll(/^([^\s:][^:\n]*\.[A-Za-z0-9]+):(\d+)(?::\d+)?:\s*(.+)$/gm)) {
-    findings.push({ file: relativeTo(dir, match[1]!), line: Number(match[2]), message: match[3]!.trim(), severity: "error" });
+    findings.push({
+      file: relativeTo(dir, match[1]!),
+      line: Number(match[2]),
+      message: match[3]!.trim(),
+      severity: "error",
+    });
   }
   return findings;
 }
@@ -60,8 +76,10 @@ export function parseTestFailures(output: string): CheckFinding[] {
     const clean = name.trim().replace(/\s+\d+(?:\.\d+)?\s*m?s$/, "");
     if (clean && !names.has(clean)) names.set(clean, file);
   };
-  for (const m of output.matchAll(/^(?:FAILED|ERROR) (\S+?\.py)(?:::(\S+))?(?: - .*)?$/gm)) add(`${m[1]}${m[2] ? `::${m[2]}` : ""}`, m[1]);
-  for (const m of output.matchAll(/^\s*(?:FAIL|×|✗)\s+(\S+\.[cm]?[jt]sx?)\s+>\s+(.+)$/gm)) add(`${m[1]} > ${m[2]}`, m[1]);
+  for (const m of output.matchAll(/^(?:FAILED|ERROR) (\S+?\.py)(?:::(\S+))?(?: - .*)?$/gm))
+    add(`${m[1]}${m[2] ? `::${m[2]}` : ""}`, m[1]);
+  for (const m of output.matchAll(/^\s*(?:FAIL|×|✗)\s+(\S+\.[cm]?[jt]sx?)\s+>\s+(.+)$/gm))
+    add(`${m[1]} > ${m[2]}`, m[1]);
   for (const m of output.matchAll(/^\s*● (.+ › .+)$/gm)) add(m[1]!);
   for (const m of output.matchAll(/^\s*not ok \d+ - (.+?)(?:\s+#.*)?$/gm)) add(m[1]!);
   for (const m of output.matchAll(/^\s*✖ (.+?)(?: \(\d+(?:\.\d+)?m?s\))?$/gm)) {
@@ -69,5 +87,9 @@ export function parseTestFailures(output: string): CheckFinding[] {
   }
   for (const m of output.matchAll(/^test (\S+) \.\.\. FAILED$/gm)) add(m[1]!);
   for (const m of output.matchAll(/^\s*--- FAIL: (\S+)/gm)) add(m[1]!);
-  return [...names].map(([name, file]) => ({ ...(file ? { file } : {}), message: `failing test: ${name}`, severity: "error" as const }));
+  return [...names].map(([name, file]) => ({
+    ...(file ? { file } : {}),
+    message: `failing test: ${name}`,
+    severity: "error" as const,
+  }));
 }

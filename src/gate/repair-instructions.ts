@@ -5,13 +5,18 @@ import type { GateReport } from "../core/index.js";
 import { renderTemplate } from "../core/index.js";
 import { byRelevance, isBlocking, where } from "./present.js";
 
-const templatePath = fileURLToPath(new URL("../../templates/prompts/gate-repair.md", import.meta.url));
+const templatePath = fileURLToPath(
+  new URL("../../templates/prompts/gate-repair.md", import.meta.url),
+);
 let template: string | undefined;
 
 const DEFAULT_MAX_CHARS = 6000;
 const OUTPUT_TAIL = 1500;
 
-export function repairInstructions(report: GateReport, options: { maxChars?: number } = {}): string {
+export function repairInstructions(
+  report: GateReport,
+  options: { maxChars?: number } = {},
+): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   template ??= readFileSync(templatePath, "utf8");
   const lines: string[] = [];
@@ -29,7 +34,8 @@ export function repairInstructions(report: GateReport, options: { maxChars?: num
     }
   }
   const preExisting = report.findings.filter((f) => f.preExisting).length;
-  if (preExisting > 0) lines.push(`(${preExisting} finding(s) already present at the base commit are not listed.)`);
+  if (preExisting > 0)
+    lines.push(`(${preExisting} finding(s) already present at the base commit are not listed.)`);
   const frame = renderTemplate(template, { findings: "" }).trim();
   const budget = Math.max(0, maxChars - frame.length - 2);
   let body = "";

@@ -16,7 +16,10 @@ export async function renderGateReport(report: GateReport): Promise<string> {
   const unexplained = report.checks
     .filter((c) => c.blocking && !blocking.some((f) => f.check === c.name))
     .map((c) => ({ where: "", message: `${c.name}: ${c.summary}` }));
-  const blockingItems = [...blocking.map((f) => ({ where: where(f), message: `${f.check}: ${f.message}` })), ...unexplained];
+  const blockingItems = [
+    ...blocking.map((f) => ({ where: where(f), message: `${f.check}: ${f.message}` })),
+    ...unexplained,
+  ];
   const preExisting = sorted.filter((f) => f.preExisting);
   const warnings = sorted.filter((f) => !f.preExisting && f.severity === "warning");
   return render("github/gate-report.md", {
@@ -35,10 +38,14 @@ export async function renderGateReport(report: GateReport): Promise<string> {
     moreBlocking: Math.max(0, blockingItems.length - MAX_LISTED),
     hasPreExisting: preExisting.length > 0,
     preExistingCount: preExisting.length,
-    preExistingFindings: preExisting.slice(0, MAX_LISTED).map((f) => ({ check: f.check, where: where(f), message: f.message })),
+    preExistingFindings: preExisting
+      .slice(0, MAX_LISTED)
+      .map((f) => ({ check: f.check, where: where(f), message: f.message })),
     hasWarnings: warnings.length > 0,
     warningCount: warnings.length,
-    warnings: warnings.slice(0, MAX_LISTED).map((f) => ({ check: f.check, where: where(f), message: f.message })),
+    warnings: warnings
+      .slice(0, MAX_LISTED)
+      .map((f) => ({ check: f.check, where: where(f), message: f.message })),
     outputs: report.checks
       .filter((c) => c.blocking && c.output)
       .map((c) => ({ name: c.name, output: fenceSafe(c.output!.slice(-MAX_OUTPUT)) })),

@@ -20,22 +20,30 @@ async function changes(input: GateInput): Promise<DiffInfo> {
   const wanted = new Set(input.changedFiles);
   const files = diff.files.filter((f) => wanted.has(f.path));
   for (const file of wanted) {
-    if (!files.some((f) => f.path === file)) files.push({ path: file, status: "modified", added: [], removedCount: 0 });
+    if (!files.some((f) => f.path === file))
+      files.push({ path: file, status: "modified", added: [], removedCount: 0 });
   }
   return makeDiffInfo(files);
 }
 
 function existing(dir: string, diff: DiffInfo): string[] {
-  return diff.files.filter((f) => f.status !== "deleted" && existsSync(path.join(dir, f.path))).map((f) => f.path);
+  return diff.files
+    .filter((f) => f.status !== "deleted" && existsSync(path.join(dir, f.path)))
+    .map((f) => f.path);
 }
 
 async function runCheck(check: GateCheck, ctx: CheckContext): Promise<CheckOutcome> {
   try {
-    if (!(await check.appliesTo(ctx))) return { status: "skipped", summary: "does not apply to this repository", findings: [] };
+    if (!(await check.appliesTo(ctx)))
+      return { status: "skipped", summary: "does not apply to this repository", findings: [] };
     return await check.run(ctx);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { status: "error", summary: `the check could not run: ${message}`, findings: [{ message: `${check.name} could not run: ${message}`, severity: "error" }] };
+    return {
+      status: "error",
+      summary: `the check could not run: ${message}`,
+      findings: [{ message: `${check.name} could not run: ${message}`, severity: "error" }],
+    };
   }
 }
 
@@ -57,10 +65,18 @@ export async function runGate(input: GateInput): Promise<GateReport> {
     if (install) checks.push(install);
     let diff = await changes(input);
     for (const check of registeredChecks) {
-      if (input.signal?.aborted) throw new PatchsmithError("gate cancelled", { userMessage: "The run was cancelled." });
+      if (input.signal?.aborted)
+        throw new PatchsmithError("gate cancelled", { userMessage: "The run was cancelled." });
       const checkStarted = performance.now();
       if (input.settings.gate.skip.includes(check.name)) {
-        checks.push({ name: check.name, status: "skipped", durationMs: 0, blocking: false, summary: "skipped by the repository's configuration", findings: [] });
+        checks.push({
+          name: check.name,
+          status: "skipped",
+          durationMs: 0,
+          blocking: false,
+          summary: "skipped by the repository's configuration",
+          findings: [],
+        });
         continue;
       }
       const ctx: CheckContext = {
@@ -80,19 +96,28 @@ export async function runGate(input: GateInput): Promise<GateReport> {
       let base: CheckOutcome | undefined;
       if (check.comparesWithBaseline && (outcome.status === "fail" || outcome.status === "error")) {
         base = await baselineOutcome(check, ctx, baseline).catch((error: unknown) => {
-          logger.warn({ err: error, check: check.name }, "baseline run failed; treating every finding as new");
+          logger.warn(
+            { err: error, check: check.name },
+            "baseline run failed; treating every finding as new",
+          );
           return undefined;
         });
       }
       const { findings, blocking } = compareWithBaseline(check.name, outcome, base);
       const preExisting = findings.filter((f) => f.preExisting).length;
-      const summary = preExisting > 0 ? `${outcome.summary} (${preExisting} already at the base commit)` : outcome.summary;
+      const summary =
+        preExisting > 0
+          ? `${outcome.summary} (${preExisting} already at the base commit)`
+          : outcome.summary;
       checks.push({
         name: check.name,
         status: outcome.status,
         durationMs: Math.round(performance.now() - checkStarted),
         blocking,
-        summary: base && !blocking && outcome.status !== "pass" ? `${summary}; already failing at the base commit` : summary,
+        summary:
+          base && !blocking && outcome.status !== "pass"
+            ? `${summary}; already failing at the base commit`
+            : summary,
         ...(outcome.output ? { output: outcome.output } : {}),
         findings,
       });
@@ -112,13 +137,23 @@ export async function runGate(input: GateInput): Promise<GateReport> {
   };
 }
 
-async function baselineOutcome(check: GateCheck, head: CheckContext, baseline: Baseline): Promise<CheckOutcome> {
+async function baselineOutcome(
+  check: GateCheck,
+  head: CheckContext,
+  baseline: Baseline,
+): Promise<CheckOutcome> {
   const dir = await baseline.dir();
   const files = head.files.filter((f) => existsSync(path.join(dir, f)));
   const key = Baseline.key(check.name, files);
   const cached = await baseline.cached(key);
   if (cached) return cached;
-  const ctx: CheckContext = { ...head, dir, files, isBaseline: true, runner: await baseline.runner() };
+  const ctx: CheckContext = {
+    ...head,
+    dir,
+    files,
+    isBaseline: true,
+    runner: await baseline.runner(),
+  };
   const outcome = await runCheck(check, ctx);
   await baseline.store(key, outcome);
   return outcome;

@@ -15,7 +15,9 @@ export function repoBin(dir: string, name: string): string | undefined {
 export function ownBin(pkg: string, bin: string = pkg): string[] | undefined {
   try {
     const manifestPath = require.resolve(`${pkg}/package.json`);
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin?: string | Record<string, string> };
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      bin?: string | Record<string, string>;
+    };
     const relative = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[bin];
     if (!relative) return undefined;
     return [process.execPath, path.join(path.dirname(manifestPath), relative)];
@@ -26,7 +28,13 @@ export function ownBin(pkg: string, bin: string = pkg): string[] | undefined {
 
 /** The PATH commands get: the repository's node_modules/.bin, node's own directory, the system. */
 export function commandPath(dir: string): string {
-  const dirs = [path.join(dir, "node_modules", ".bin"), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
+  const dirs = [
+    path.join(dir, "node_modules", ".bin"),
+    path.dirname(process.execPath),
+    "/usr/local/bin",
+    "/usr/bin",
+    "/bin",
+  ];
   return [...new Set(dirs)].join(":");
 }
 
@@ -37,7 +45,9 @@ export function hasFile(ctx: Pick<CheckContext, "dir">, ...names: string[]): boo
 export function readJson(file: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(readFileSync(file, "utf8"));
-    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object"
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

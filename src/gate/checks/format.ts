@@ -10,7 +10,8 @@ import { runTool, tail } from "../run-command.js";
 import { ownBin, repoBin } from "../tools.js";
 import type { CheckContext, CheckOutcome, GateCheck } from "../types.js";
 
-const prettierFiles = /\.(?:[cm]?[jt]sx?|json|jsonc|json5|css|scss|less|md|mdx|ya?ml|html|vue|graphql|gql|hbs)$/;
+const prettierFiles =
+  /\.(?:[cm]?[jt]sx?|json|jsonc|json5|css|scss|less|md|mdx|ya?ml|html|vue|graphql|gql|hbs)$/;
 
 async function fingerprints(dir: string, files: string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
@@ -32,7 +33,10 @@ export const formatCheck: GateCheck = {
   comparesWithBaseline: false,
   appliesTo(ctx) {
     if (ctx.files.length === 0) return false;
-    return configuredCommand("format", ctx.settings, ctx.profile) !== undefined || ctx.files.some((f) => prettierFiles.test(f));
+    return (
+      configuredCommand("format", ctx.settings, ctx.profile) !== undefined ||
+      ctx.files.some((f) => prettierFiles.test(f))
+    );
   },
   async run(ctx): Promise<CheckOutcome> {
     const configured = configuredCommand("format", ctx.settings, ctx.profile);
@@ -42,8 +46,17 @@ export const formatCheck: GateCheck = {
       argv = configured.argv;
     } else {
       const prettier = prettierArgv(ctx);
-      if (!prettier) return { status: "skipped", summary: "prettier is not installed", findings: [] };
-      argv = [...prettier, "--write", "--ignore-unknown", "--log-level", "warn", "--", ...ctx.files.filter((f) => prettierFiles.test(f))];
+      if (!prettier)
+        return { status: "skipped", summary: "prettier is not installed", findings: [] };
+      argv = [
+        ...prettier,
+        "--write",
+        "--ignore-unknown",
+        "--log-level",
+        "warn",
+        "--",
+        ...ctx.files.filter((f) => prettierFiles.test(f)),
+      ];
     }
     const result = await runTool(ctx, argv);
     const after = await fingerprints(ctx.dir, ctx.files);
@@ -51,9 +64,16 @@ export const formatCheck: GateCheck = {
     const findings =
       result.exitCode === 0
         ? []
-        : [{ message: `the formatter could not format every file (exit ${result.exitCode}): ${tail(result.output, 300)}`, severity: "warning" as const }];
+        : [
+            {
+              message: `the formatter could not format every file (exit ${result.exitCode}): ${tail(result.output, 300)}`,
+              severity: "warning" as const,
+            },
+          ];
     const summary =
-      fixedFiles.length > 0 ? `formatted ${fixedFiles.length} file(s): ${fixedFiles.join(", ")}` : "the changed files were already formatted";
+      fixedFiles.length > 0
+        ? `formatted ${fixedFiles.length} file(s): ${fixedFiles.join(", ")}`
+        : "the changed files were already formatted";
     return { status: "pass", summary, output: tail(result.output), findings, fixedFiles };
   },
 };

@@ -10,4 +10,11 @@ import { typecheckCheck } from "./typecheck.js";
  * In the order they run: format first because it rewrites files, the cheap diff-only checks next,
  * the tests last because they are the slowest.
  */
-export const registeredChecks: readonly GateCheck[] = [formatCheck, policyCheck, secretsCheck, lintCheck, typecheckCheck, testsCheck];
+export const registeredChecks: readonly GateCheck[] = [
+  formatCheck,
+  policyCheck,
+  secretsCheck,
+  lintCheck,
+  typecheckCheck,
+  testsCheck,
+];

@@ -11,7 +11,9 @@ import type { CheckContext, CheckFinding, CheckOutcome, GateCheck } from "../typ
 
 const jsFiles = /\.[cm]?[jt]sx?$/;
 const pyFiles = /\.py$/;
-const builtinEslintConfig = fileURLToPath(new URL("../../../templates/gate/eslint.config.mjs", import.meta.url));
+const builtinEslintConfig = fileURLToPath(
+  new URL("../../../templates/gate/eslint.config.mjs", import.meta.url),
+);
 const eslintConfigs = ["js", "mjs", "cjs", "ts", "mts", "cts"].map((ext) => `eslint.config.${ext}`);
 
 /** Prints `file:line: message` for each file that does not compile; the interpreter's own check. */
@@ -24,7 +26,7 @@ const pyCompileScript = [
   "    except py_compile.PyCompileError as e:",
   "        bad += 1",
   "        v = e.exc_value",
-  "        print(f'{f}:{getattr(v, \"lineno\", 1) or 1}: {type(v).__name__}: {getattr(v, \"msg\", v)}')",
+  '        print(f\'{f}:{getattr(v, "lineno", 1) or 1}: {type(v).__name__}: {getattr(v, "msg", v)}\')',
   "sys.exit(1 if bad else 0)",
 ].join("\n");
 
@@ -39,30 +41,64 @@ async function eslint(ctx: CheckContext, files: string[]): Promise<Part> {
   const repoConfig = hasFile(ctx, ...eslintConfigs);
   const bin = repoBin(ctx.dir, "eslint");
   const program = bin ? [bin] : ownBin("eslint");
-  if (!program) return { findings: [], failed: false, output: "", note: "ESLint is not installed; JS/TS not linted" };
+  if (!program)
+    return {
+      findings: [],
+      failed: false,
+      output: "",
+      note: "ESLint is not installed; JS/TS not linted",
+    };
   const config = repoConfig ? [] : ["--config", builtinEslintConfig];
-  const result = await runTool(ctx, [...program, ...config, "-f", "json", "--no-warn-ignored", "--", ...files]);
+  const result = await runTool(ctx, [
+    ...program,
+    ...config,
+    "-f",
+    "json",
+    "--no-warn-ignored",
+    "--",
+    ...files,
+  ]);
   const ended = abnormalEnd(result, ctx.timeoutMs);
   const findings = parseEslintJson(result.output, ctx.dir);
   if (ended || findings === undefined) {
-    return { findings: [{ message: `eslint ${ended ?? `failed (exit ${result.exitCode})`}: ${tail(result.output, 500)}`, severity: "error" }], failed: true, output: result.output };
+    return {
+      findings: [
+        {
+          message: `eslint ${ended ?? `failed (exit ${result.exitCode})`}: ${tail(result.output, 500)}`,
+          severity: "error",
+        },
+      ],
+      failed: true,
+      output: result.output,
+    };
   }
-  const note = repoConfig ? undefined : "no ESLint config in the repository: used patchsmith's built-in one";
-  return { findings, failed: findings.some((f) => f.severity === "error"), output: "", ...(note ? { note } : {}) };
+  const note = repoConfig
+    ? undefined
+    : "no ESLint config in the repository: used patchsmith's built-in one";
+  return {
+    findings,
+    failed: findings.some((f) => f.severity === "error"),
+    output: "",
+    ...(note ? { note } : {}),
+  };
 }
 
 async function python(ctx: CheckContext, files: string[]): Promise<Part> {
   const ruffConfigured = hasFile(ctx, "ruff.toml", ".ruff.toml");
   const flake8Configured = hasFile(ctx, ".flake8");
   let argv: string[];
-  if (ruffConfigured && onPath(ctx.dir, "ruff")) argv = ["ruff", "check", "--output-format", "concise", "--", ...files];
+  if (ruffConfigured && onPath(ctx.dir, "ruff"))
+    argv = ["ruff", "check", "--output-format", "concise", "--", ...files];
   else if (flake8Configured && onPath(ctx.dir, "flake8")) argv = ["flake8", "--", ...files];
   else argv = ["python3", "-c", pyCompileScript, ...files];
   const result = await runTool(ctx, argv);
   const ended = abnormalEnd(result, ctx.timeoutMs);
   const findings = parseLocated(result.output, ctx.dir);
   if (ended || (result.exitCode !== 0 && findings.length === 0)) {
-    findings.push({ message: `${argv[0]} ${ended ?? `failed (exit ${result.exitCode})`}: ${tail(result.output, 500)}`, severity: "error" });
+    findings.push({
+      message: `${argv[0]} ${ended ?? `failed (exit ${result.exitCode})`}: ${tail(result.output, 500)}`,
+      severity: "error",
+    });
   }
   return { findings, failed: result.exitCode !== 0, output: result.output };
 }
@@ -72,14 +108,18 @@ async function configured(ctx: CheckContext, argv: string[]): Promise<Part> {
   const ended = abnormalEnd(result, ctx.timeoutMs);
   const findings = parseEslintJson(result.output, ctx.dir) ?? parseLocated(result.output, ctx.dir);
   if (result.exitCode !== 0 && findings.length === 0) {
-    findings.push({ message: `the lint command ${ended ?? `failed (exit ${result.exitCode})`}`, severity: "error" });
+    findings.push({
+      message: `the lint command ${ended ?? `failed (exit ${result.exitCode})`}`,
+      severity: "error",
+    });
   }
   return { findings, failed: result.exitCode !== 0, output: result.output };
 }
 
 export const lintCheck: GateCheck = {
   name: "lint",
-  description: "the repository's linter, else ESLint on changed JS/TS and a compile check of changed Python",
+  description:
+    "the repository's linter, else ESLint on changed JS/TS and a compile check of changed Python",
   comparesWithBaseline: true,
   appliesTo(ctx) {
     if (configuredCommand("lint", ctx.settings, ctx.profile)) return true;
@@ -101,6 +141,11 @@ export const lintCheck: GateCheck = {
     const errors = findings.filter((f) => f.severity === "error").length;
     const notes = parts.flatMap((p) => (p.note ? [p.note] : []));
     const summary = [failed ? `${errors} lint error(s)` : `no lint errors`, ...notes].join("; ");
-    return { status: failed ? "fail" : "pass", summary, output: tail(parts.map((p) => p.output).join("\n")), findings };
+    return {
+      status: failed ? "fail" : "pass",
+      summary,
+      output: tail(parts.map((p) => p.output).join("\n")),
+      findings,
+    };
   },
 };

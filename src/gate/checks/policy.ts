@@ -35,7 +35,11 @@ export const policyCheck: GateCheck = {
     }
     const errors = findings.filter((f) => f.severity === "error");
     if (errors.length === 0) {
-      return { status: "pass", summary: findings.length > 0 ? `${findings.length} note(s)` : "within policy", findings };
+      return {
+        status: "pass",
+        summary: findings.length > 0 ? `${findings.length} note(s)` : "within policy",
+        findings,
+      };
     }
     return { status: "fail", summary: `${errors.length} policy violation(s)`, findings };
   },

@@ -47,10 +47,20 @@ export const secretsCheck: GateCheck = {
       for (const message of result.messages) {
         const line = message.loc.start.line;
         if (!added.has(line)) continue;
-        findings.push({ file: change.path, line, message: `${message.message} (${message.ruleId})`, severity: "error" });
+        findings.push({
+          file: change.path,
+          line,
+          message: `${message.message} (${message.ruleId})`,
+          severity: "error",
+        });
       }
     }
-    if (findings.length === 0) return { status: "pass", summary: `no credentials found in ${scanned} changed file(s)`, findings };
+    if (findings.length === 0)
+      return {
+        status: "pass",
+        summary: `no credentials found in ${scanned} changed file(s)`,
+        findings,
+      };
     return { status: "fail", summary: `${findings.length} possible credential(s) added`, findings };
   },
 };

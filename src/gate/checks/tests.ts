@@ -9,7 +9,10 @@ import type { CheckContext, CheckOutcome, GateCheck } from "../types.js";
 const PYTEST_NO_TESTS = 5;
 
 function testCommand(ctx: CheckContext) {
-  return configuredCommand("test", ctx.settings, ctx.profile) ?? detectTestCommand(ctx.dir, (name) => onPath(ctx.dir, name));
+  return (
+    configuredCommand("test", ctx.settings, ctx.profile) ??
+    detectTestCommand(ctx.dir, (name) => onPath(ctx.dir, name))
+  );
 }
 
 export const testsCheck: GateCheck = {
@@ -25,7 +28,12 @@ export const testsCheck: GateCheck = {
     const ended = abnormalEnd(result, ctx.timeoutMs);
     const pytest = command.argv.includes("pytest");
     if (!ended && (result.exitCode === 0 || (pytest && result.exitCode === PYTEST_NO_TESTS))) {
-      return { status: "pass", summary: `\`${command.name}\` passed`, output: tail(result.output, 1500), findings: [] };
+      return {
+        status: "pass",
+        summary: `\`${command.name}\` passed`,
+        output: tail(result.output, 1500),
+        findings: [],
+      };
     }
     // Paths in test names are made relative so that the baseline's run, in another directory, matches.
     const output = result.output.replaceAll(`${ctx.dir}/`, "");

@@ -10,7 +10,10 @@ export const typecheckCheck: GateCheck = {
   description: "tsc --noEmit when there is a tsconfig.json (or the configured type-check command)",
   comparesWithBaseline: true,
   appliesTo(ctx) {
-    return configuredCommand("typecheck", ctx.settings, ctx.profile) !== undefined || hasFile(ctx, "tsconfig.json");
+    return (
+      configuredCommand("typecheck", ctx.settings, ctx.profile) !== undefined ||
+      hasFile(ctx, "tsconfig.json")
+    );
   },
   async run(ctx): Promise<CheckOutcome> {
     const command = configuredCommand("typecheck", ctx.settings, ctx.profile);
@@ -20,7 +23,11 @@ export const typecheckCheck: GateCheck = {
     } else {
       const tsc = repoBin(ctx.dir, "tsc");
       if (!tsc) {
-        return { status: "skipped", summary: "tsconfig.json found but TypeScript is not installed in the repository", findings: [] };
+        return {
+          status: "skipped",
+          summary: "tsconfig.json found but TypeScript is not installed in the repository",
+          findings: [],
+        };
       }
       argv = [tsc, "--noEmit", "--pretty", "false", "-p", "tsconfig.json"];
     }
@@ -28,10 +35,19 @@ export const typecheckCheck: GateCheck = {
     const ended = abnormalEnd(result, ctx.timeoutMs);
     const tscFindings = parseTsc(result.output, ctx.dir);
     const findings = tscFindings.length > 0 ? tscFindings : parseLocated(result.output, ctx.dir);
-    if (result.exitCode === 0 && !ended) return { status: "pass", summary: "no type errors", findings: [] };
+    if (result.exitCode === 0 && !ended)
+      return { status: "pass", summary: "no type errors", findings: [] };
     if (findings.length === 0) {
-      findings.push({ message: `the type check ${ended ?? `failed (exit ${result.exitCode})`}`, severity: "error" });
+      findings.push({
+        message: `the type check ${ended ?? `failed (exit ${result.exitCode})`}`,
+        severity: "error",
+      });
     }
-    return { status: "fail", summary: `${findings.length} type error(s)`, output: tail(result.output), findings };
+    return {
+      status: "fail",
+      summary: `${findings.length} type error(s)`,
+      output: tail(result.output),
+      findings,
+    };
   },
 };

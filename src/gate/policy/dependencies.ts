@@ -51,14 +51,18 @@ const tomlNames: Extractor = (text) => {
       const name = header[1]!.trim();
       const dotted = /^(?:.*\.)?(?:dev-|build-)?dependencies\.([A-Za-z0-9_-]+)$/.exec(name);
       if (dotted) names.push(dotted[1]!.toLowerCase());
-      inTable = /(?:^|\.)(?:dev-|build-)?dependencies$/.test(name) || /(?:^|\.)group\.[^.]+\.dependencies$/.test(name);
+      inTable =
+        /(?:^|\.)(?:dev-|build-)?dependencies$/.test(name) ||
+        /(?:^|\.)group\.[^.]+\.dependencies$/.test(name);
       inArrayTable = /(?:optional-dependencies|dependency-groups)$/.test(name);
       inArray = false;
       continue;
     }
-    if (/^(?:dependencies|requires)\s*=\s*\[/.test(line) || (inArrayTable && /=\s*\[/.test(line))) inArray = true;
+    if (/^(?:dependencies|requires)\s*=\s*\[/.test(line) || (inArrayTable && /=\s*\[/.test(line)))
+      inArray = true;
     if (inArray) {
-      for (const m of line.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)/g)) names.push(m[1]!.toLowerCase());
+      for (const m of line.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)/g))
+        names.push(m[1]!.toLowerCase());
       if (line.includes("]")) inArray = false;
       continue;
     }
@@ -98,7 +102,11 @@ function lineOf(text: string, name: string): number | undefined {
   return index < 0 ? undefined : index + 1;
 }
 
-export async function newDependencies(dir: string, baseSha: string, diff: DiffInfo): Promise<NewDependency[]> {
+export async function newDependencies(
+  dir: string,
+  baseSha: string,
+  diff: DiffInfo,
+): Promise<NewDependency[]> {
   const found: NewDependency[] = [];
   for (const change of diff.files) {
     if (change.status === "deleted") continue;

@@ -12,22 +12,42 @@ interface AuditReport {
   vulnerabilities?: Record<string, { severity?: string; via?: unknown[] }>;
 }
 
-export async function npmAuditFindings(ctx: CheckContext, added: NewDependency[]): Promise<CheckFinding[]> {
+export async function npmAuditFindings(
+  ctx: CheckContext,
+  added: NewDependency[],
+): Promise<CheckFinding[]> {
   const npm = added.filter((d) => d.ecosystem === "npm");
   if (npm.length === 0) return [];
   const names = npm.map((d) => d.name).join(", ");
   if (!ctx.settings.gate.installNetwork) {
-    return [{ message: `npm audit not run for ${names}: the network is off for this repository`, severity: "warning" }];
+    return [
+      {
+        message: `npm audit not run for ${names}: the network is off for this repository`,
+        severity: "warning",
+      },
+    ];
   }
   if (!existsSync(path.join(ctx.dir, "package-lock.json"))) {
-    return [{ message: `npm audit not run for ${names}: there is no package-lock.json`, severity: "warning" }];
+    return [
+      {
+        message: `npm audit not run for ${names}: there is no package-lock.json`,
+        severity: "warning",
+      },
+    ];
   }
-  const result = await runTool(ctx, ["npm", "audit", "--json", "--package-lock-only"], { network: true });
+  const result = await runTool(ctx, ["npm", "audit", "--json", "--package-lock-only"], {
+    network: true,
+  });
   let report: AuditReport;
   try {
     report = JSON.parse(result.output.slice(result.output.indexOf("{"))) as AuditReport;
   } catch {
-    return [{ message: `npm audit not run for ${names}: the registry could not be reached`, severity: "warning" }];
+    return [
+      {
+        message: `npm audit not run for ${names}: the registry could not be reached`,
+        severity: "warning",
+      },
+    ];
   }
   const findings: CheckFinding[] = [];
   for (const dependency of npm) {

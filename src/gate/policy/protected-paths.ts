@@ -10,7 +10,9 @@ export function protectedPathFindings(diff: DiffInfo, configured: string[]): Che
   const isProtected = picomatch(globs, { dot: true });
   const findings: CheckFinding[] = [];
   for (const change of diff.files) {
-    const touched = [change.path, ...(change.oldPath ? [change.oldPath] : [])].find((p) => isProtected(p));
+    const touched = [change.path, ...(change.oldPath ? [change.oldPath] : [])].find((p) =>
+      isProtected(p),
+    );
     if (touched === undefined) continue;
     findings.push({
       file: touched,

@@ -13,15 +13,29 @@ const testPath =
   /(?:^|\/)(?:tests?|__tests__|spec|specs)\/|(?:^|\/)[^/]*[._-](?:test|spec)\.[^/]+$|(?:^|\/)test_[^/]+\.py$|_test\.(?:py|go)$|(?:^|\/)src\/test\/|Tests?\.(?:java|kt|cs)$/;
 const snapshotPath = /(?:^|\/)__snapshots__\/|\.snap$|\.ambr$|(?:^|\/)snapshots\/[^/]+\.snap\.new$/;
 
-export const isTestFile = (file: string): boolean => testPath.test(file) && !snapshotPath.test(file);
+export const isTestFile = (file: string): boolean =>
+  testPath.test(file) && !snapshotPath.test(file);
 
 /** Markers that skip or focus a test, by what they do (the message the model reads). */
 const markers: { pattern: RegExp; what: string }[] = [
-  { pattern: /\b(?:describe|it|test|suite|context|bench)(?:\.\w+)*\.only\s*\(/g, what: "focuses a test (.only), which silently skips all others" },
-  { pattern: /\b(?:fit|fdescribe|ftest)\s*\(/g, what: "focuses a test (fit/fdescribe), which silently skips all others" },
-  { pattern: /\b(?:describe|it|test|suite|context)(?:\.\w+)*\.(?:skip|todo|skipIf|fixme)\s*\(/g, what: "skips a test" },
+  {
+    pattern: /\b(?:describe|it|test|suite|context|bench)(?:\.\w+)*\.only\s*\(/g,
+    what: "focuses a test (.only), which silently skips all others",
+  },
+  {
+    pattern: /\b(?:fit|fdescribe|ftest)\s*\(/g,
+    what: "focuses a test (fit/fdescribe), which silently skips all others",
+  },
+  {
+    pattern: /\b(?:describe|it|test|suite|context)(?:\.\w+)*\.(?:skip|todo|skipIf|fixme)\s*\(/g,
+    what: "skips a test",
+  },
   { pattern: /\b(?:xit|xdescribe|xtest|xcontext)\s*\(/g, what: "skips a test" },
-  { pattern: /@pytest\.mark\.(?:skip|skipif|xfail)\b|\bpytest\.skip\s*\(|@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b|\.skipTest\s*\(/g, what: "skips a test" },
+  {
+    pattern:
+      /@pytest\.mark\.(?:skip|skipif|xfail)\b|\bpytest\.skip\s*\(|@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b|\.skipTest\s*\(/g,
+    what: "skips a test",
+  },
   { pattern: /#\[ignore\b/g, what: "ignores a test (#[ignore])" },
   { pattern: /@(?:Disabled|Ignore)\b/g, what: "disables a test" },
   { pattern: /\bt\.Skip(?:f|Now)?\s*\(/g, what: "skips a test" },
@@ -32,7 +46,11 @@ const assertion =
 
 const count = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].length;
 
-export async function tamperingFindings(dir: string, baseSha: string, diff: DiffInfo): Promise<CheckFinding[]> {
+export async function tamperingFindings(
+  dir: string,
+  baseSha: string,
+  diff: DiffInfo,
+): Promise<CheckFinding[]> {
   const findings: CheckFinding[] = [];
   for (const change of diff.files) {
     const oldPath = change.oldPath ?? change.path;
@@ -45,11 +63,19 @@ export async function tamperingFindings(dir: string, baseSha: string, diff: Diff
       continue;
     }
     if (change.status === "deleted" && isTestFile(change.path)) {
-      findings.push({ file: change.path, message: `deletes the test file ${change.path}; restore it`, severity: "error" });
+      findings.push({
+        file: change.path,
+        message: `deletes the test file ${change.path}; restore it`,
+        severity: "error",
+      });
       continue;
     }
     if (change.status === "renamed" && isTestFile(oldPath) && !isTestFile(change.path)) {
-      findings.push({ file: change.path, message: `moves the test file ${oldPath} out of the test suite; restore it`, severity: "error" });
+      findings.push({
+        file: change.path,
+        message: `moves the test file ${oldPath} out of the test suite; restore it`,
+        severity: "error",
+      });
       continue;
     }
     if (change.status === "deleted" || !isTestFile(change.path)) continue;
