@@ -3,6 +3,7 @@
  * first 50 and each further batch is appended with an update (annotations accumulate).
  */
 import type { CheckRunAnnotation, CheckRunInput, RepoRef } from "../core/index.js";
+import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -30,7 +31,7 @@ export async function createCheckRun(
   }
   const output = (annotations: CheckRunAnnotation[] | undefined) => ({
     title: input.title,
-    summary: input.summary,
+    summary: fitBody(input.summary),
     ...(annotations ? { annotations: annotations.map(toApi) } : {}),
   });
   const created = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {

@@ -2,6 +2,7 @@ export { createOctokitGitHub, type OctokitGitHubOptions } from "./octokit-github
 export type { OctokitLike, OctokitResponseLike } from "./octokit-like.js";
 export { toRemoteError, redact } from "./remote-error.js";
 export { ANNOTATIONS_PER_REQUEST } from "./check-runs.js";
+export { MAX_BODY_CHARS, fitBody } from "./limits.js";
 export {
   createLocalGitHub,
   parseIssueFile,

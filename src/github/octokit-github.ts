@@ -14,6 +14,7 @@ import type {
   RepoRef,
 } from "../core/index.js";
 import { createCheckRun } from "./check-runs.js";
+import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
 import { toRemoteError } from "./remote-error.js";
 import { listReviewThreads, resolveReviewThread } from "./review-threads.js";
@@ -173,7 +174,7 @@ export function createOctokitGitHub(
       call("posting a comment", async () => {
         const { data } = await octokit.request(
           "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-          { owner: repo.owner, repo: repo.name, issue_number: number, body },
+          { owner: repo.owner, repo: repo.name, issue_number: number, body: fitBody(body) },
         );
         const comment = data as { id: number; html_url?: string };
         return comment.html_url ? { id: comment.id, url: comment.html_url } : { id: comment.id };
@@ -185,7 +186,7 @@ export function createOctokitGitHub(
           owner: repo.owner,
           repo: repo.name,
           comment_id: commentId,
-          body,
+          body: fitBody(body),
         });
       }),
 
@@ -240,7 +241,7 @@ export function createOctokitGitHub(
           head: input.head,
           base: input.base,
           title: input.title,
-          body: input.body,
+          body: fitBody(input.body),
           draft: input.draft,
         });
         return toPullRequest(data as ApiPull);
@@ -253,7 +254,7 @@ export function createOctokitGitHub(
           repo: repo.name,
           pull_number: number,
           ...(input.title !== undefined ? { title: input.title } : {}),
-          ...(input.body !== undefined ? { body: input.body } : {}),
+          ...(input.body !== undefined ? { body: fitBody(input.body) } : {}),
         });
         return toPullRequest(data as ApiPull);
       }),
@@ -276,7 +277,7 @@ export function createOctokitGitHub(
             repo: repo.name,
             pull_number: pullNumber,
             comment_id: commentId,
-            body,
+            body: fitBody(body),
           },
         );
       }),

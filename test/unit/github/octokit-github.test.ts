@@ -96,6 +96,23 @@ describe("createOctokitGitHub", () => {
     await port.updateComment(repo, 99, "edited");
   });
 
+  it("cuts a comment GitHub would reject as too long, keeping the marker", async () => {
+    const posted: string[] = [];
+    gh.api()
+      .post(
+        "/repos/acme/widgets/issues/7/comments",
+        (b: { body: string }) => posted.push(b.body) > 0,
+      )
+      .reply(201, { id: 100 });
+    await github().createComment(
+      repo,
+      7,
+      `<!-- patchsmith:status -->\n${"log line\n".repeat(20_000)}`,
+    );
+    expect(posted[0]!.length).toBe(65_536);
+    expect(posted[0]!.startsWith("<!-- patchsmith:status -->")).toBe(true);
+  });
+
   it("finds the newest comment of our bot carrying the marker, ignoring look-alikes by others", async () => {
     const marker = "<!-- patchsmith:status";
     gh.api()
