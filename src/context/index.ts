@@ -18,3 +18,5 @@ export {
   indexStats,
 } from "./cache.js";
 export type { RepoIndex, IndexOptions } from "./cache.js";
+export { buildRepoMap } from "./repo-map.js";
+export { estimateTokens, charsForTokens, CHARS_PER_TOKEN } from "./tokens.js";

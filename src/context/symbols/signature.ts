@@ -4,7 +4,11 @@ import type { Collector } from "./types.js";
 export const SIGNATURE_MAX_CHARS = 160;
 
 export function oneLine(text: string): string {
-  const collapsed = text.replace(/\s+/g, " ").trim();
+  const collapsed = text
+    .replace(/\s+/g, " ")
+    .replace(/([([]) /g, "$1")
+    .replace(/,? ([)\]])/g, "$1")
+    .trim();
   return collapsed.length > SIGNATURE_MAX_CHARS
     ? `${collapsed.slice(0, SIGNATURE_MAX_CHARS - 1)}…`
     : collapsed;

@@ -20,6 +20,12 @@ function addImports(node: Node, out: Collector) {
   }
 }
 
+/** Grouped declarations (`type (...)`, `const (...)`) leave the keyword off each spec: put it back. */
+function prefixLast(out: Collector, keyword: string) {
+  const last = out.definitions[out.definitions.length - 1];
+  if (last && !last.signature.startsWith(keyword)) last.signature = keyword + last.signature;
+}
+
 function typeKind(spec: Node): string {
   const type = spec.childForFieldName("type")?.type;
   if (type === "struct_type") return "struct";
@@ -66,12 +72,15 @@ export function walkGo(root: Node, out: Collector): void {
           spec,
           bodyIsBlock ? body.lastNamedChild : null,
         );
+        prefixLast(out, "type ");
       }
     } else if (type === "const_declaration") {
       for (const spec of child.namedChildren) {
         if (spec?.type !== "const_spec") continue;
-        for (const name of spec.childrenForFieldName("name"))
+        for (const name of spec.childrenForFieldName("name")) {
           addDefinition(out, "const", name, spec, spec, null);
+          prefixLast(out, "const ");
+        }
       }
     }
   }
