@@ -5,17 +5,11 @@
  * and the installation id.
  */
 import { RemoteError } from "../core/index.js";
-import type {
-  GitHub,
-  Issue,
-  IssueComment,
-  Permission,
-  PullRequestRef,
-  RepoRef,
-} from "../core/index.js";
+import type { GitHub, Issue, IssueComment, Permission, RepoRef } from "../core/index.js";
 import { createCheckRun } from "./check-runs.js";
 import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
+import { createPullRequest, findPullRequest, updatePullRequest } from "./pull-requests.js";
 import { toRemoteError } from "./remote-error.js";
 import { listReviewThreads, resolveReviewThread } from "./review-threads.js";
 
@@ -38,31 +32,11 @@ interface ApiComment {
   created_at: string;
   updated_at?: string;
 }
-interface ApiPull {
-  number: number;
-  html_url: string;
-  head: { ref: string };
-  base: { ref: string };
-  draft?: boolean;
-  body: string | null;
-}
-
 const PER_PAGE = 100;
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
 function hasNextPage(headers: Record<string, unknown>): boolean {
   return /rel="next"/.test(String(headers.link ?? ""));
-}
-
-function toPullRequest(pull: ApiPull): PullRequestRef {
-  return {
-    number: pull.number,
-    url: pull.html_url,
-    head: pull.head.ref,
-    base: pull.base.ref,
-    draft: pull.draft ?? false,
-    body: pull.body ?? "",
-  };
 }
 
 export function createOctokitGitHub(
@@ -222,42 +196,13 @@ export function createOctokitGitHub(
       }),
 
     findPullRequest: (repo, head) =>
-      call("looking for the pull request", async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/pulls", {
-          owner: repo.owner,
-          repo: repo.name,
-          head: `${repo.owner}:${head}`,
-          state: "open",
-        });
-        const first = (data as ApiPull[])[0];
-        return first ? toPullRequest(first) : undefined;
-      }),
+      call("looking for the pull request", () => findPullRequest(octokit, repo, head)),
 
     createPullRequest: (repo, input) =>
-      call("opening the pull request", async () => {
-        const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
-          owner: repo.owner,
-          repo: repo.name,
-          head: input.head,
-          base: input.base,
-          title: input.title,
-          body: fitBody(input.body),
-          draft: input.draft,
-        });
-        return toPullRequest(data as ApiPull);
-      }),
+      call("opening the pull request", () => createPullRequest(octokit, repo, input)),
 
     updatePullRequest: (repo, number, input) =>
-      call("updating the pull request", async () => {
-        const { data } = await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-          owner: repo.owner,
-          repo: repo.name,
-          pull_number: number,
-          ...(input.title !== undefined ? { title: input.title } : {}),
-          ...(input.body !== undefined ? { body: fitBody(input.body) } : {}),
-        });
-        return toPullRequest(data as ApiPull);
-      }),
+      call("updating the pull request", () => updatePullRequest(octokit, repo, number, input)),
 
     createCheckRun: (repo, input) =>
       call("creating the check run", () => createCheckRun(octokit, repo, input)),
