@@ -45,7 +45,42 @@ function sdkLogger(logger: Logger) {
   };
 }
 
+/**
+ * The SDK retries failed responses, but not an `error` event that arrives inside a stream that
+ * had started with 200 (the API sends overloaded_error that way under load): retry those here.
+ */
+const MID_STREAM_RETRYABLE = new Set(["overloaded_error", "api_error", "rate_limit_error"]);
+
+async function streamWithRetry<T>(
+  call: () => Promise<T>,
+  maxRetries: number,
+  logger: Logger,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const midStream =
+        error instanceof Anthropic.APIError &&
+        error.status === undefined &&
+        MID_STREAM_RETRYABLE.has(error.type ?? "");
+      if (!midStream || attempt >= maxRetries) throw error;
+      const delay = Math.min(500 * 2 ** attempt, 8000);
+      logger.info(
+        {
+          attempt: attempt + 1,
+          delayMs: delay,
+          type: (error as InstanceType<typeof Anthropic.APIError>).type,
+        },
+        "stream failed mid-way; retrying",
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export function createAnthropicModel(options: AnthropicModelOptions): LanguageModel {
+  const maxRetries = options.maxRetries ?? 4;
   const logger = (options.logger ?? silentLogger).child({
     component: "llm",
     provider: "anthropic",
@@ -53,7 +88,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
   const client = new Anthropic({
     apiKey: options.apiKey,
     baseURL: options.baseURL ?? ANTHROPIC_DEFAULT_BASE_URL,
-    maxRetries: options.maxRetries ?? 4,
+    maxRetries,
     timeout: options.timeoutMs ?? 10 * 60_000,
     logLevel: "warn",
     logger: sdkLogger(logger),
@@ -69,7 +104,11 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
       const started = Date.now();
       let message: Anthropic.Messages.Message;
       try {
-        message = await client.messages.stream(params).finalMessage();
+        message = await streamWithRetry(
+          () => client.messages.stream(params).finalMessage(),
+          maxRetries,
+          logger,
+        );
       } catch (error) {
         const mapped = toModelError(error, model);
         logger.warn(

@@ -20,7 +20,9 @@
  *
  * Each step answers one POST /v1/messages, in order. A step is a ModelResponse-like object
  * (`content` of text and tool_use blocks, optional `stopReason`, `usage`, `model`: the helpers in
- * scripted-model.ts build them) or an `{ status, error }` failure such as a 429. A request past
+ * scripted-model.ts build them), an `{ status, error }` failure such as a 429 (sent with
+ * `retry-after-ms: 1`, so the SDK's retry is quick), or a `{ streamError }` that breaks off a
+ * started stream. A request past
  * the script is an unmatched request, which nock refuses (with disableNetConnect) and the test
  * fails. Pass a nock scope instead of a base URL to add the replies to a scope you already have;
  * a base URL with a path ("http://localhost:8080/anthropic") is honoured as the SDK uses it.
@@ -44,7 +46,12 @@ export interface ScriptedFailure {
   headers?: Record<string, string>;
 }
 
-export type AnthropicStep = ScriptedReply | ScriptedFailure;
+/** A stream that starts with 200 and then sends an `error` event, as the API does when overloaded mid-way. */
+export interface ScriptedStreamError {
+  streamError: { type: string; message: string };
+}
+
+export type AnthropicStep = ScriptedReply | ScriptedFailure | ScriptedStreamError;
 
 export interface RecordedRequest {
   // The Messages API body as sent; loosely typed on purpose (tests read what they check).
@@ -138,6 +145,23 @@ function isFailure(step: AnthropicStep): step is ScriptedFailure {
   return "status" in step;
 }
 
+function streamErrorBody(step: ScriptedStreamError): string {
+  return (
+    event("message_start", {
+      message: {
+        id: `msg_scripted_${messageCounter++}`,
+        type: "message",
+        role: "assistant",
+        model: DEFAULT_MODEL,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 10, output_tokens: 1 },
+      },
+    }) + event("error", { error: step.streamError })
+  );
+}
+
 export function anthropicReply(
   target: string | nock.Scope,
   steps: AnthropicStep[],
@@ -163,11 +187,8 @@ export function anthropicReply(
           { "content-type": "application/json", "retry-after-ms": "1", ...step.headers },
         ];
       }
-      return [
-        200,
-        sseBody(step),
-        { "content-type": "text/event-stream", "cache-control": "no-cache" },
-      ];
+      const sse = "streamError" in step ? streamErrorBody(step) : sseBody(step);
+      return [200, sse, { "content-type": "text/event-stream", "cache-control": "no-cache" }];
     });
   }
   return { scope, requests };

@@ -296,3 +296,41 @@ describe("createAnthropicModel", () => {
     await expect(model().generate(bad)).rejects.toThrow(/belongs in a user message/);
   });
 });
+
+describe("createAnthropicModel, errors inside a stream", () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    expect(pending).toEqual([]);
+  });
+
+  it("retries an overloaded error that arrives after the stream started", async () => {
+    const llm = anthropicReply(BASE, [
+      { streamError: { type: "overloaded_error", message: "Overloaded" } },
+      text("ok"),
+    ]);
+    const model = createAnthropicModel({
+      apiKey: KEY,
+      baseURL: BASE,
+      model: "claude-sonnet-4-5",
+      maxRetries: 1,
+    });
+    expect(textOf(await model.generate(request()))).toBe("ok");
+    expect(llm.requests).toHaveLength(2);
+  });
+
+  it("gives up after the retries with a retryable ModelError", async () => {
+    anthropicReply(BASE, [{ streamError: { type: "overloaded_error", message: "Overloaded" } }]);
+    const model = createAnthropicModel({
+      apiKey: KEY,
+      baseURL: BASE,
+      model: "claude-sonnet-4-5",
+      maxRetries: 0,
+    });
+    const error = (await model.generate(request()).catch((e: unknown) => e)) as ModelError;
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error.isRetryable).toBe(true);
+  });
+});
