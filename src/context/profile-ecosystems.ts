@@ -177,7 +177,7 @@ const python: Ecosystem = {
       const extra = ["test", "tests", "testing", "dev"].find((e) => extras.includes(e));
       commands.install = command(
         "install",
-        "python",
+        "python3",
         "-m",
         "pip",
         "install",
@@ -185,7 +185,7 @@ const python: Ecosystem = {
         extra ? `.[${extra}]` : ".",
       );
     } else if (requirements) {
-      commands.install = command("install", "python", "-m", "pip", "install", "-r", requirements);
+      commands.install = command("install", "python3", "-m", "pip", "install", "-r", requirements);
     }
 
     const pytestConfig =
@@ -200,7 +200,7 @@ const python: Ecosystem = {
     let testFramework: string | undefined;
     if (pytestConfig || hasTestFiles) {
       testFramework = "pytest";
-      commands.test = command("test", "python", "-m", "pytest");
+      commands.test = command("test", "python3", "-m", "pytest");
     }
     if (root.has("pytest.ini")) configFiles.push("pytest.ini");
 
@@ -235,7 +235,7 @@ const python: Ecosystem = {
         : undefined;
     if (mypy) {
       configFiles.push(mypy);
-      commands.typecheck = command("typecheck", "python", "-m", "mypy", ".");
+      commands.typecheck = command("typecheck", "python3", "-m", "mypy", ".");
     } else if (pyright) {
       configFiles.push(pyright);
       commands.typecheck = command("typecheck", "pyright");
