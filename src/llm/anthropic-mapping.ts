@@ -77,10 +77,15 @@ function withCacheBreakpoint(block: BlockParam): BlockParam {
  * from the cache instead of paying for them again.
  */
 export function toAnthropicParams(request: ModelRequest, model: string): Params {
-  const messages: Anthropic.Messages.MessageParam[] = request.messages.map((message) => ({
-    role: message.role,
-    content: message.content.map((block) => toAnthropicBlock(block, message.role)),
-  }));
+  // The API refuses empty text blocks and empty messages; a model answer can contain either.
+  const messages: Anthropic.Messages.MessageParam[] = request.messages
+    .map((message) => ({
+      role: message.role,
+      content: message.content
+        .filter((block) => block.type !== "text" || block.text !== "")
+        .map((block) => toAnthropicBlock(block, message.role)),
+    }))
+    .filter((message) => message.content.length > 0);
   const last = messages.at(-1);
   if (last && Array.isArray(last.content) && last.content.length > 0) {
     const blocks = last.content as BlockParam[];

@@ -8,7 +8,7 @@ import {
   type Logger,
   type ModelRequest,
 } from "../../../src/core/index.js";
-import { createAnthropicModel } from "../../../src/llm/index.js";
+import { createAnthropicModel, toAnthropicParams } from "../../../src/llm/index.js";
 import { anthropicReply } from "../../fakes/anthropic-nock.js";
 import {
   editorCall,
@@ -332,5 +332,35 @@ describe("createAnthropicModel, errors inside a stream", () => {
     const error = (await model.generate(request()).catch((e: unknown) => e)) as ModelError;
     expect(error).toBeInstanceOf(ModelError);
     expect(error.isRetryable).toBe(true);
+  });
+});
+
+describe("toAnthropicParams", () => {
+  it("leaves out empty text blocks and empty messages, which the API refuses", () => {
+    const params = toAnthropicParams(
+      request({
+        messages: [
+          { role: "user", content: [{ type: "text", text: "Plan it." }] },
+          { role: "assistant", content: [{ type: "text", text: "" }] },
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "Call submit_plan." },
+              { type: "text", text: "" },
+            ],
+          },
+        ],
+      }),
+      "claude-sonnet-4-5",
+    );
+    expect(params.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "Plan it." }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Call submit_plan.", cache_control: { type: "ephemeral" } },
+        ],
+      },
+    ]);
   });
 });
