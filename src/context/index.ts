@@ -20,3 +20,5 @@ export {
 export type { RepoIndex, IndexOptions } from "./cache.js";
 export { buildRepoMap } from "./repo-map.js";
 export { estimateTokens, charsForTokens, CHARS_PER_TOKEN } from "./tokens.js";
+export { analyzeContext } from "./pack.js";
+export type { AnalyzeContextInput, RankFiles } from "./pack.js";
