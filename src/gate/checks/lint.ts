@@ -18,11 +18,12 @@ const eslintConfigs = ["js", "mjs", "cjs", "ts", "mts", "cts"].map((ext) => `esl
 
 /** Prints `file:line: message` for each file that does not compile; the interpreter's own check. */
 const pyCompileScript = [
-  "import sys, py_compile",
+  "import os, sys, tempfile, py_compile",
+  "tmp = tempfile.mkdtemp()",
   "bad = 0",
   "for f in sys.argv[1:]:",
   "    try:",
-  "        py_compile.compile(f, doraise=True, cfile='/dev/null')",
+  "        py_compile.compile(f, doraise=True, cfile=os.path.join(tmp, 'check.pyc'))",
   "    except py_compile.PyCompileError as e:",
   "        bad += 1",
   "        v = e.exc_value",

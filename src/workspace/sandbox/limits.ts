@@ -9,9 +9,11 @@ export interface SandboxLimits {
   /** Open file descriptors (RLIMIT_NOFILE). */
   openFiles: number;
   /**
-   * Virtual address space (RLIMIT_AS). Generous on purpose: V8 reserves far more than it uses,
-   * and every WebAssembly memory reserves about 10 GiB of guard pages.
+   * Writable memory (RLIMIT_DATA): the effective memory cap. Unlike the address space it does not
+   * count the inaccessible reservations V8 makes for every WebAssembly memory (about 10 GiB each).
    */
+  dataBytes: number;
+  /** Virtual address space (RLIMIT_AS): a backstop only, far above dataBytes, for the reason above. */
   addressSpaceBytes: number;
   /** Wall-clock timeout when the input does not give one. */
   timeoutMs: number;
@@ -24,7 +26,8 @@ export const defaultSandboxLimits: SandboxLimits = {
   fileSizeBytes: 2 * 1024 ** 3,
   processes: 512,
   openFiles: 4096,
-  addressSpaceBytes: 32 * 1024 ** 3,
+  dataBytes: 8 * 1024 ** 3,
+  addressSpaceBytes: 1024 ** 4,
   timeoutMs: 15 * 60_000,
   outputLimitBytes: 256 * 1024,
 };
@@ -54,6 +57,7 @@ export function rlimitPrefix(
       `--cpu=${limits.cpuSeconds}`,
       `--fsize=${limits.fileSizeBytes}`,
       `--nofile=${limits.openFiles}`,
+      `--data=${limits.dataBytes}`,
       `--as=${limits.addressSpaceBytes}`,
       ...(processCap === undefined ? [] : [`--nproc=${processCap}`]),
       "--",
@@ -64,6 +68,7 @@ export function rlimitPrefix(
     `ulimit -t ${limits.cpuSeconds}`,
     `ulimit -f ${Math.floor(limits.fileSizeBytes / 512)}`,
     `ulimit -n ${limits.openFiles}`,
+    `ulimit -d ${kib(limits.dataBytes)} 2>/dev/null`,
     `ulimit -v ${kib(limits.addressSpaceBytes)} 2>/dev/null`,
     ...(processCap === undefined ? [] : [`ulimit -u ${processCap} 2>/dev/null`]),
     'exec "$@"',

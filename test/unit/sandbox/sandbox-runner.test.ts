@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -98,21 +98,68 @@ describe.skipIf(!probe.path)(`bubblewrap sandbox ${probe.reason ?? ""}`, () => {
     }
   });
 
+  const countProcesses = (marker: string) =>
+    readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(marker);
+        } catch {
+          return false;
+        }
+      }).length;
+
   it("contains a fork bomb", async () => {
+    const marker = `patchsmith-bomb-${process.pid}`;
     const started = Date.now();
     const result = await runner().run({
-      argv: ["sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 30"],
+      argv: ["sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 30", marker],
       cwd: root,
       timeoutMs: 4000,
     });
     expect(result.killed).not.toBeNull();
     expect(Date.now() - started).toBeLessThan(15_000);
-    // The host still spawns processes freely afterwards.
+    expect(countProcesses(marker)).toBe(0);
     const after = await runner().run({
       argv: ["sh", "-c", "for i in 1 2 3 4 5; do true & done; wait; echo ok"],
       cwd: root,
     });
     expect(after.output).toContain("ok");
+  });
+
+  it("caps the number of processes and leaves none behind", async () => {
+    const seconds = `3${process.pid % 10}.${process.pid % 97}`;
+    const result = await runner().run({
+      argv: [
+        "sh",
+        "-c",
+        `i=0; while [ $i -lt 1000 ]; do sleep ${seconds} & i=$((i+1)); echo "started $i"; done; wait`,
+      ],
+      cwd: root,
+      timeoutMs: 5000,
+    });
+    const started = Math.max(
+      ...[...result.output.matchAll(/started (\d+)/g)].map((m) => Number(m[1])),
+    );
+    expect(started).toBeGreaterThan(10);
+    expect(started).toBeLessThanOrEqual(64);
+    expect(result.killed).toBe("resources");
+    expect(countProcesses(`sleep\u0000${seconds}`)).toBe(0);
+  });
+
+  it("caps memory: an allocation beyond the limit fails", async () => {
+    const limited = createSandboxRunner({
+      root,
+      mode: "required",
+      limits: { dataBytes: 512 * 1024 ** 2 },
+    });
+    const allocate = (mb: number) =>
+      `const a = []; for (let i = 0; i < ${mb / 64}; i++) a.push(Buffer.alloc(64 * 1024 * 1024, 1)); console.log("allocated")`;
+    const small = await limited.run({ argv: ["node", "-e", allocate(128)], cwd: root });
+    expect(small.output).toContain("allocated");
+    const large = await limited.run({ argv: ["node", "-e", allocate(2048)], cwd: root });
+    expect(large.exitCode).not.toBe(0);
+    expect(large.output).not.toContain("allocated");
   });
 
   it("clears the environment: no credential of patchsmith reaches the command", async () => {
