@@ -8,3 +8,8 @@ export { toModelError } from "./anthropic-errors.js";
 export { createMeteredModel, type MeteredModel, type MeterTotals } from "./metered-model.js";
 export { costOf, priceFor, type Price } from "./prices.js";
 export { sanitizeUserText } from "./sanitize.js";
+export {
+  createOpenAICompatibleModel,
+  type OpenAICompatibleModelOptions,
+} from "./openai-compatible-model.js";
+export { EDITOR_FUNCTION_SCHEMA } from "./editor-function.js";
