@@ -38,11 +38,13 @@ export function repairInstructions(
     lines.push(`(${preExisting} finding(s) already present at the base commit are not listed.)`);
   const frame = renderTemplate(template, { findings: "" }).trim();
   const budget = Math.max(0, maxChars - frame.length - 2);
+  const marker = "- … more findings omitted";
   let body = "";
-  for (const line of lines) {
-    if (body.length + line.length + 1 > budget) {
-      const marker = "- … more findings omitted";
-      if (body.length + marker.length + 1 <= budget) body += `${marker}\n`;
+  for (const [index, line] of lines.entries()) {
+    const last = index === lines.length - 1;
+    // Room for the marker is kept unless this is the last line.
+    if (body.length + line.length + 1 > budget - (last ? 0 : marker.length + 1)) {
+      body += `${marker}\n`;
       break;
     }
     body += `${line}\n`;
