@@ -27,6 +27,8 @@ export interface Checkout {
   /** Paths changed against baseSha, including untracked files. */
   changedFiles(): Promise<string[]>;
   diff(): Promise<string>;
+  /** Puts paths back as they are at baseSha (deleting those that did not exist there). */
+  discardChanges(paths: string[]): Promise<void>;
   /** Commits all changes; returns the new SHA, or undefined when nothing changed. */
   commit(message: string, author: { name: string; email: string }): Promise<string | undefined>;
   push(options?: { force?: boolean }): Promise<void>;

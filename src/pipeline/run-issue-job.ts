@@ -198,6 +198,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     let gate: GateReport;
     for (;;) {
       phase = "gate";
+      const changedByModel = new Set(await work.changedFiles());
       await status.update({
         current: "gate",
         cost: costView(),
@@ -214,6 +215,14 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
           logger: log,
         }),
       );
+      // Installing and running the repository's tools can leave files behind (a new
+      // lockfile, build output that is not ignored): only the model's changes, and the
+      // formatter's fixes to them, belong in the pull request.
+      const leftovers = (await work.changedFiles()).filter((file) => !changedByModel.has(file));
+      if (leftovers.length > 0) {
+        log.info({ files: leftovers }, "discarding files the gate's commands changed");
+        await work.discardChanges(leftovers);
+      }
       gateRounds.push({
         round: repairRounds,
         passed: gate.passed,

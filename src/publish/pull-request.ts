@@ -41,6 +41,8 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       cacheWriteTokens: usage.cacheWriteTokens,
       usd: formatUsd(input.report.costUsd),
     },
+    hasRisks: input.plan.risks.length > 0,
+    hasTimings: input.report.stages.length > 0,
     timings: input.report.stages.map((s) => ({
       stage: s.stage,
       seconds: (s.ms / 1000).toFixed(1),

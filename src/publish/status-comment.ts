@@ -67,7 +67,9 @@ export async function renderStatus(view: StatusView): Promise<string> {
     steps,
     pullRequest: view.pullRequest,
     failure: view.failure,
-    plan: view.plan ? { ...view.plan, open: view.outcome === "running" } : undefined,
+    plan: view.plan
+      ? { ...view.plan, open: view.outcome === "running", hasRisks: view.plan.risks.length > 0 }
+      : undefined,
     cost: view.cost,
     actor: view.actor,
     mode: view.mode && view.mode !== "implement" ? view.mode : undefined,

@@ -111,6 +111,19 @@ export class GitCheckout implements Checkout {
     return this.#git.raw(["diff", "--cached", "--no-color", this.baseSha]);
   }
 
+  async discardChanges(paths: string[]): Promise<void> {
+    for (const file of paths) {
+      const target = await resolveInside(this.dir, file);
+      const inBase = await this.#git
+        .raw(["cat-file", "-e", `${this.baseSha}:${file}`])
+        .then(() => true)
+        .catch(() => false);
+      if (inBase) await this.#git.raw(["checkout", this.baseSha, "--", file]);
+      else await rm(target, { force: true });
+    }
+    await this.#git.raw(["add", "-A"]);
+  }
+
   async commit(
     message: string,
     author: { name: string; email: string },

@@ -107,6 +107,11 @@ export async function createTempCheckout(
       await git(dir, "add", "-A", "-N");
       return git(dir, "diff", baseSha);
     },
+    async discardChanges(paths) {
+      for (const file of paths) {
+        await git(dir, "checkout", baseSha, "--", file).catch(() => rm(inside(dir, file), { force: true }));
+      }
+    },
     async commit(message, author) {
       await git(dir, "add", "-A");
       if ((await git(dir, "status", "--porcelain")).trim() === "") return undefined;

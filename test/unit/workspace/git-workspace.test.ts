@@ -128,6 +128,23 @@ describe("git workspace", () => {
     await expect(readFile(marker)).rejects.toThrow();
   });
 
+  it("discards changes to chosen paths, restoring or deleting them", async () => {
+    const { workspace } = await setup();
+    const checkout = await workspace.prepare({
+      repo: { owner: "acme", name: "widget" },
+      baseRef: "main",
+      branch: "b5",
+    });
+    cleanups.push(() => checkout.dispose());
+    await checkout.writeFile("src/a.js", "changed\n");
+    await checkout.writeFile("new.lock", "x\n");
+    await checkout.writeFile("keep.js", "keep\n");
+    await checkout.discardChanges(["src/a.js", "new.lock"]);
+    expect(await checkout.readFile("src/a.js")).toBe("export const a = 1;\n");
+    expect(await checkout.exists("new.lock")).toBe(false);
+    expect(await checkout.changedFiles()).toEqual(["keep.js"]);
+  });
+
   it("searches tracked and new files", async () => {
     const { workspace } = await setup();
     const checkout = await workspace.prepare({
