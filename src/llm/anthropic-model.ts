@@ -133,13 +133,13 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
         content: fromAnthropicContent(message.content),
         stopReason: fromAnthropicStopReason(message.stop_reason),
         usage,
-        model: message.model,
+        model: message.model || model,
         costUsd,
       };
       logger.debug(
         {
           stage: request.stage,
-          model: message.model,
+          model: message.model || model,
           ms: Date.now() - started,
           stopReason: response.stopReason,
           usage,

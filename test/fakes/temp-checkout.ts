@@ -109,7 +109,9 @@ export async function createTempCheckout(
     },
     async discardChanges(paths) {
       for (const file of paths) {
-        await git(dir, "checkout", baseSha, "--", file).catch(() => rm(inside(dir, file), { force: true }));
+        await git(dir, "checkout", baseSha, "--", file).catch(() =>
+          rm(inside(dir, file), { force: true }),
+        );
       }
     },
     async commit(message, author) {
