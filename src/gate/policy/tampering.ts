@@ -16,6 +16,10 @@ const snapshotPath = /(?:^|\/)__snapshots__\/|\.snap$|\.ambr$|(?:^|\/)snapshots\
 export const isTestFile = (file: string): boolean =>
   testPath.test(file) && !snapshotPath.test(file);
 
+/** Rust keeps unit tests inside source files, so a .rs file with a test module counts too. */
+const holdsTests = (file: string, content: string): boolean =>
+  isTestFile(file) || (file.endsWith(".rs") && /#\[(?:cfg\()?test\)?\]/.test(content));
+
 /** Markers that skip or focus a test, by what they do (the message the model reads). */
 const markers: { pattern: RegExp; what: string }[] = [
   {
@@ -78,8 +82,10 @@ export async function tamperingFindings(
       });
       continue;
     }
-    if (change.status === "deleted" || !isTestFile(change.path)) continue;
+    if (change.status === "deleted" || !(isTestFile(change.path) || change.path.endsWith(".rs")))
+      continue;
     const head = await readFile(path.join(dir, change.path), "utf8").catch(() => "");
+    if (!holdsTests(change.path, head)) continue;
     const base = change.status === "added" ? "" : ((await showAt(dir, baseSha, oldPath)) ?? "");
     for (const marker of markers) {
       const extra = count(head, marker.pattern) - count(base, marker.pattern);
