@@ -6,12 +6,24 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rm,
+  symlink,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { CommandRunner, Logger } from "../core/index.js";
 import { git } from "./git.js";
 import type { CheckOutcome, RunnerOptions } from "./types.js";
+
+const LOCK_WAIT_MS = 120_000;
 
 export interface BaselineOptions {
   sourceDir: string;
@@ -48,22 +60,44 @@ export class Baseline {
     const { sourceDir, baseSha } = this.options;
     const dir = path.join(await this.root(), `baseline-${baseSha}`);
     const ready = `${dir}.ready`;
-    if (!existsSync(ready)) {
+    if (!existsSync(ready)) await this.build(dir, ready);
+    const sharedModules = path.join(sourceDir, "node_modules");
+    const ownModules = path.join(dir, "node_modules");
+    if (existsSync(sharedModules)) {
+      const target = await realpath(sharedModules);
+      // A cached worktree may still link to the node_modules of an earlier job's workspace.
+      const current = await lstat(ownModules).catch(() => undefined);
+      if (current?.isSymbolicLink()) await unlink(ownModules);
+      if (!current || current.isSymbolicLink()) await symlink(target, ownModules, "dir");
+      this.readOnlyPaths = [sharedModules, target];
+    }
+    // git inside the base worktree follows its .git file back to the source repository.
+    this.readOnlyPaths.push(path.join(sourceDir, ".git"));
+    return dir;
+  }
+
+  /** Creates the worktree once even when several gates on one machine want the same base. */
+  private async build(dir: string, ready: string): Promise<void> {
+    const lock = `${dir}.lock`;
+    try {
+      await mkdir(lock);
+    } catch {
+      for (let waited = 0; waited < LOCK_WAIT_MS && !existsSync(ready); waited += 250) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      if (existsSync(ready)) return;
+      // The holder died: take the lock over.
+    }
+    try {
+      const { sourceDir, baseSha } = this.options;
       await git(sourceDir, ["worktree", "prune"]).catch(() => "");
       await rm(dir, { recursive: true, force: true });
       await git(sourceDir, ["worktree", "add", "--detach", "--force", dir, baseSha]);
       await writeFile(ready, `${new Date().toISOString()}\n`);
       this.options.logger.debug({ dir, baseSha }, "baseline worktree created");
+    } finally {
+      await rm(lock, { recursive: true, force: true });
     }
-    const sharedModules = path.join(sourceDir, "node_modules");
-    const ownModules = path.join(dir, "node_modules");
-    if (existsSync(sharedModules)) {
-      if (!existsSync(ownModules)) await symlink(await realpath(sharedModules), ownModules, "dir");
-      this.readOnlyPaths = [sharedModules, await realpath(sharedModules)];
-    }
-    // git inside the base worktree follows its .git file back to the source repository.
-    this.readOnlyPaths.push(path.join(sourceDir, ".git"));
-    return dir;
   }
 
   async runner(): Promise<CommandRunner> {
