@@ -1,0 +1,132 @@
+/**
+ * One score per file from the separate signals: lexical (BM25 over path, defined names and body),
+ * explicit mentions, and closeness in the import graph; then priors that keep tests, docs and
+ * examples below the code an issue is about. Weights are set on the development sets as a whole.
+ */
+import type { Corpus } from "./corpus.js";
+import { personalizedPageRank } from "./graph.js";
+import { findMentions } from "./mentions.js";
+import { isTestFile } from "./tests-for.js";
+import { splitIdentifier, stem, tokenize } from "./tokenize.js";
+
+export interface RankWeights {
+  path: number;
+  definitions: number;
+  body: number;
+  mentions: number;
+  graph: number;
+  /** Multipliers for files that are rarely what an issue needs changed. */
+  testPrior: number;
+  docPrior: number;
+  nonSourcePrior: number;
+  /** Prior of a source file in a language the repository barely uses. */
+  minorLanguageFloor: number;
+}
+
+export const DEFAULT_WEIGHTS: RankWeights = {
+  path: 1,
+  definitions: 0.6,
+  body: 1,
+  mentions: 2,
+  graph: 0.5,
+  testPrior: 0.5,
+  docPrior: 0.5,
+  nonSourcePrior: 0.3,
+  minorLanguageFloor: 0.4,
+};
+
+export interface ScoredDoc {
+  doc: number;
+  score: number;
+  reasons: string[];
+  test: boolean;
+  /** The issue names this file (path, module, frame or a name it defines). */
+  mentioned: boolean;
+}
+
+const DOC_DIRS =
+  /(^|\/)(docs?|examples?|samples?|demos?|benchmarks?|bench|scripts|playground|tutorials?)\//;
+
+function normalize(scores: Float64Array): Float64Array {
+  let max = 0;
+  for (const value of scores) if (value > max) max = value;
+  if (max <= 0) return scores;
+  return scores.map((value) => value / max);
+}
+
+export function scoreCorpus(
+  corpus: Corpus,
+  query: string,
+  isSource: (language: string) => boolean,
+  weights: RankWeights = DEFAULT_WEIGHTS,
+): ScoredDoc[] {
+  const n = corpus.paths.length;
+  const terms = tokenize(query);
+  const pathScores = normalize(corpus.pathIndex.score(terms));
+  const definitionScores = normalize(corpus.definitionIndex.score(terms));
+  const bodyScores = normalize(corpus.bodyIndex.score(terms));
+
+  const mentionSums = new Float64Array(n);
+  const reasons: string[][] = Array.from({ length: n }, () => []);
+  const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+  const rarity = (name: string) => {
+    const parts = splitIdentifier(name);
+    const term = parts.length > 1 ? parts.join("_") : stem(parts[0] ?? "");
+    return corpus.bodyIndex.idf(term) / maxIdf;
+  };
+  for (const hit of findMentions(query, {
+    paths: corpus.paths,
+    definers: corpus.definers,
+    rarity,
+  })) {
+    mentionSums[hit.doc]! += hit.weight;
+    const list = reasons[hit.doc]!;
+    if (list.length < 6 && !list.includes(hit.reason)) list.push(hit.reason);
+  }
+
+  const lexical = new Float64Array(n);
+  const lexicalTotal = weights.path + weights.definitions + weights.body;
+  for (let doc = 0; doc < n; doc++) {
+    lexical[doc] =
+      (weights.path * pathScores[doc]! +
+        weights.definitions * definitionScores[doc]! +
+        weights.body * bodyScores[doc]!) /
+      lexicalTotal;
+  }
+  const mentions = mentionSums.map((sum) => 1 - Math.exp(-sum));
+
+  const seed = new Float64Array(n);
+  for (let doc = 0; doc < n; doc++) seed[doc] = lexical[doc]! ** 4 + mentions[doc]!;
+  const graph = normalize(personalizedPageRank(corpus.edges, seed));
+
+  // Files in a language the repository hardly uses (a bundled jquery.js in a Python project) are
+  // seldom what an issue is about, however many of its words they contain.
+  const languageCounts = new Map<string, number>();
+  for (const language of corpus.languages)
+    languageCounts.set(language, (languageCounts.get(language) ?? 0) + 1);
+  let mainCount = 1;
+  for (const [language, count] of languageCounts)
+    if (isSource(language)) mainCount = Math.max(mainCount, count);
+  const languagePrior = (language: string) =>
+    Math.min(1, weights.minorLanguageFloor + 3 * ((languageCounts.get(language) ?? 0) / mainCount));
+
+  const scored: ScoredDoc[] = [];
+  for (let doc = 0; doc < n; doc++) {
+    let score = lexical[doc]! + weights.mentions * mentions[doc]! + weights.graph * graph[doc]!;
+    if (score <= 0) continue;
+    const filePath = corpus.paths[doc]!;
+    const test = isTestFile(filePath);
+    if (test) score *= weights.testPrior;
+    else if (DOC_DIRS.test(filePath)) score *= weights.docPrior;
+    const language = corpus.languages[doc]!;
+    score *= isSource(language) ? languagePrior(language) : weights.nonSourcePrior;
+    const why = reasons[doc]!;
+    why.push(
+      `signals: path ${pathScores[doc]!.toFixed(2)}, names ${definitionScores[doc]!.toFixed(2)}, ` +
+        `body ${bodyScores[doc]!.toFixed(2)}, mentions ${mentions[doc]!.toFixed(2)}, graph ${graph[doc]!.toFixed(2)}`,
+    );
+    scored.push({ doc, score, reasons: why, test, mentioned: mentions[doc]! > 0 });
+  }
+  scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return scored;
+}

@@ -1,0 +1,109 @@
+/**
+ * Everything ranking needs to know about a checkout, built once per commit and cached: three
+ * BM25 fields (path, defined names, body), who defines which name, and the import graph.
+ * The BM25 baseline of the benchmark reads the same files through `baselineIndex`.
+ */
+import { Bm25Index, type Bm25Snapshot } from "./bm25.js";
+import { extractDefinitions, extractImports } from "./definitions.js";
+import { buildImportGraph, type Edges } from "./graph.js";
+import { pathTerms, tokenize } from "./tokenize.js";
+
+export interface CorpusFile {
+  path: string;
+  language: string;
+  content: string;
+}
+
+export interface Corpus {
+  paths: string[];
+  languages: string[];
+  pathIndex: Bm25Index;
+  definitionIndex: Bm25Index;
+  bodyIndex: Bm25Index;
+  definers: Map<string, number[]>;
+  edges: Edges;
+}
+
+export interface CorpusSnapshot {
+  version: number;
+  paths: string[];
+  languages: string[];
+  pathIndex: Bm25Snapshot;
+  definitionIndex: Bm25Snapshot;
+  bodyIndex: Bm25Snapshot;
+  definers: [string, number[]][];
+  edges: Edges;
+}
+
+export const CORPUS_VERSION = 1;
+
+/** Beyond this, a file's body adds cost and little signal (the head names what the file is about). */
+const MAX_BODY_CHARS = 200_000;
+
+export function buildCorpus(files: readonly CorpusFile[]): Corpus {
+  const pathIndex = new Bm25Index({ b: 0.3 });
+  const definitionIndex = new Bm25Index({ b: 0.3 });
+  const bodyIndex = new Bm25Index();
+  const definers = new Map<string, number[]>();
+  const imports: string[][] = [];
+  files.forEach((file, doc) => {
+    const content =
+      file.content.length > MAX_BODY_CHARS ? file.content.slice(0, MAX_BODY_CHARS) : file.content;
+    const names = extractDefinitions(content);
+    for (const name of names) {
+      const list = definers.get(name);
+      if (list) list.push(doc);
+      else definers.set(name, [doc]);
+    }
+    pathIndex.add(pathTerms(file.path));
+    definitionIndex.add(tokenize(names.join(" ")));
+    bodyIndex.add(tokenize(content));
+    imports.push(extractImports(content));
+  });
+  const paths = files.map((file) => file.path);
+  return {
+    paths,
+    languages: files.map((file) => file.language),
+    pathIndex,
+    definitionIndex,
+    bodyIndex,
+    definers,
+    edges: buildImportGraph(paths, imports),
+  };
+}
+
+export function corpusToJSON(corpus: Corpus): CorpusSnapshot {
+  return {
+    version: CORPUS_VERSION,
+    paths: corpus.paths,
+    languages: corpus.languages,
+    pathIndex: corpus.pathIndex.toJSON(),
+    definitionIndex: corpus.definitionIndex.toJSON(),
+    bodyIndex: corpus.bodyIndex.toJSON(),
+    definers: [...corpus.definers],
+    edges: corpus.edges,
+  };
+}
+
+export function corpusFromJSON(snapshot: CorpusSnapshot): Corpus | undefined {
+  if (snapshot.version !== CORPUS_VERSION) return undefined;
+  return {
+    paths: snapshot.paths,
+    languages: snapshot.languages,
+    pathIndex: Bm25Index.fromJSON(snapshot.pathIndex, { b: 0.3 }),
+    definitionIndex: Bm25Index.fromJSON(snapshot.definitionIndex, { b: 0.3 }),
+    bodyIndex: Bm25Index.fromJSON(snapshot.bodyIndex),
+    definers: new Map(snapshot.definers),
+    edges: snapshot.edges,
+  };
+}
+
+/** Plain BM25 as the benchmark's yardstick: path terms three times, then the body, one field. */
+export function baselineIndex(files: readonly CorpusFile[]): Bm25Index {
+  const index = new Bm25Index();
+  for (const file of files) {
+    const terms = pathTerms(file.path);
+    index.add([...terms, ...terms, ...terms, ...tokenize(file.content)]);
+  }
+  return index;
+}
