@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { GateReport } from "../../src/core/index.js";
+import type { CommandRunner, GateReport, RunCommandInput } from "../../src/core/index.js";
 import { renderGateReport, repairInstructions, runGate } from "../../src/gate/index.js";
-import { gateInput, makeRepo, type TestRepo } from "../fixtures/gate/make-repo.js";
+import { gateInput, gateSettings, makeRepo, type TestRepo } from "../fixtures/gate/make-repo.js";
 
 const sum = `export function sum(a, b) {\n  return a + b;\n}\n`;
 const sumTest = `import { test } from "node:test";
@@ -171,5 +171,32 @@ describe("gate on a JavaScript repository", () => {
         message: expect.stringMatching(/no-debugger/),
       }),
     );
+  });
+
+  it("gives the network to the install step only, and kills a test command that never ends", async () => {
+    repo = await makeRepo(jsProject);
+    await repo.write({ "src/sum.js": "export function sum(a, b) {\n  for (;;) a++;\n}\n" });
+    const calls: RunCommandInput[] = [];
+    const base = gateInput(repo);
+    const recording = (dir: string): CommandRunner => {
+      const inner = base.runnerFor(dir);
+      return { run: (input) => (calls.push(input), inner.run(input)) };
+    };
+    const settings = gateSettings({
+      gate: { timeoutSeconds: 2, installNetwork: true },
+      commands: { install: "echo installed > .installed" },
+    });
+    const report = await runGate({ ...base, settings, runnerFor: recording });
+    expect(check(report, "install")).toMatchObject({ status: "pass", blocking: false });
+    expect(calls[0]).toMatchObject({
+      argv: ["sh", "-c", "echo installed > .installed"],
+      network: true,
+    });
+    expect(calls.slice(1).length).toBeGreaterThan(0);
+    expect(calls.slice(1).every((c) => c.network === false)).toBe(true);
+    const tests = check(report, "tests");
+    expect(tests).toMatchObject({ status: "fail", blocking: true });
+    expect(tests.findings.map((f) => f.message)).toContain("the test command timed out after 2 s");
+    expect(tests.durationMs).toBeLessThan(20_000);
   });
 });
