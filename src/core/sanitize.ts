@@ -1,25 +1,67 @@
 /**
- * Issue and comment text is hostile input. Before it reaches a model: drop what a reader
- * of the issue on GitHub cannot see (HTML comments, hidden elements, zero-width and
- * bidirectional control characters, image alt text and link titles), and cap the length.
+ * Issue and comment text is hostile input: anyone can write it, and a maintainer reviewing it
+ * on GitHub does not see everything the model would. Remove what GitHub hides from readers
+ * (HTML comments, invisible and bidi-control characters, Unicode tag characters, image alt text
+ * and link titles, hidden attributes) before the text reaches a prompt.
  */
 
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/g;
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+
+// Zero-width and word-joiner characters, BOM, Mongolian vowel separator, soft hyphen.
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF]/g;
+// Bidi embeddings, overrides, isolates and marks: they reorder what a reader sees.
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+// Unicode tag characters (invisible ASCII copies) and variation selectors past the emoji range.
+// eslint-disable-next-line no-misleading-character-class -- the range itself is what we remove
+const SMUGGLING = /[\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+// C0 and C1 controls except tab, newline and carriage return.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+// Numeric entities that decode to any of the above, written out to dodge the filters.
+const ENTITY = /&#(x[0-9a-f]+|\d+);/gi;
+
+const MARKDOWN_IMAGE = /!\[[^\]]*\]\(/g;
+const LINK_TITLE = /(\]\(\s*<?[^\s)>]+>?)\s+(?:"[^"]*"|'[^']*'|\([^)]*\))\s*\)/g;
+const HIDDEN_ATTRIBUTES =
+  /\s(?:alt|title|aria-label|aria-description|data-[\w-]+)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi;
+
+function isHiddenCodePoint(codePoint: number): boolean {
+  const char = String.fromCodePoint(codePoint);
+  return [INVISIBLE, BIDI, SMUGGLING, CONTROL].some((pattern) => {
+    pattern.lastIndex = 0;
+    return pattern.test(char);
+  });
+}
+
+function dropHiddenEntities(text: string): string {
+  return text.replace(ENTITY, (entity, value: string) => {
+    const codePoint =
+      value[0] === "x" || value[0] === "X" ? parseInt(value.slice(1), 16) : parseInt(value, 10);
+    if (!Number.isFinite(codePoint) || codePoint > 0x10ffff) return "";
+    return isHiddenCodePoint(codePoint) ? "" : entity;
+  });
+}
+
+function stripHiddenAttributes(text: string): string {
+  return text.replace(/<[a-z][^>]*>/gi, (tag) => tag.replace(HIDDEN_ATTRIBUTES, ""));
+}
+
+// Elements a reader never sees: <div hidden>, <span style="display:none">, <details> stays (it opens).
+const HIDDEN_ELEMENT =
+  /<([a-z][\w-]*)\b(?=[^>]*(?:\shidden(?=[\s>=/])|\sstyle\s*=\s*["'][^"']*display\s*:\s*none))[^>]*>[\s\S]*?<\/\1\s*>/gi;
 
 export function sanitizeUserText(text: string, maxChars = 30_000): string {
-  let out = text.replace(/\r\n?/g, "\n");
-  out = out.replace(/<!--[\s\S]*?(-->|$)/g, "");
-  out = out.replace(
-    /<([a-z][\w-]*)\b[^>]*\b(hidden|style\s*=\s*["'][^"']*display\s*:\s*none)[^>]*>[\s\S]*?<\/\1>/gi,
-    "",
-  );
-  out = out.replace(INVISIBLE, "");
-  // ![alt](src "title") -> ![](src): alt text and titles are not shown prominently.
-  out = out.replace(/!\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g, "![]($1)");
-  out = out.replace(/<img\b[^>]*>/gi, "[image]");
-  out = out.replace(/\n{4,}/g, "\n\n\n");
-  if (out.length > maxChars) out = `${out.slice(0, maxChars)}\n[... truncated ...]`;
-  return out.trim();
+  let out = text.normalize("NFC").replace(/\r\n?/g, "\n");
+  out = out.replace(HTML_COMMENT, "");
+  out = dropHiddenEntities(out);
+  out = out.replace(INVISIBLE, "").replace(BIDI, "").replace(SMUGGLING, "").replace(CONTROL, "");
+  out = out.replace(HIDDEN_ELEMENT, "");
+  out = out.replace(MARKDOWN_IMAGE, "![image](");
+  out = out.replace(LINK_TITLE, "$1)");
+  out = stripHiddenAttributes(out);
+  out = out.replace(/\n{3,}/g, "\n\n").trim();
+  return out.length > maxChars ? `${out.slice(0, maxChars)}\n[... truncated ...]` : out;
 }
 
 /** Redacts strings that look like credentials from anything that leaves the machine. */

@@ -7,7 +7,6 @@ export { toAnthropicParams, toAnthropicTool } from "./anthropic-mapping.js";
 export { toModelError } from "./anthropic-errors.js";
 export { createMeteredModel, type MeteredModel, type MeterTotals } from "./metered-model.js";
 export { costOf, priceFor, type Price } from "./prices.js";
-export { sanitizeUserText } from "./sanitize.js";
 export {
   createOpenAICompatibleModel,
   type OpenAICompatibleModelOptions,
