@@ -10,11 +10,12 @@ import { silentLogger, type Logger, type RepoProfile } from "../core/index.js";
 import { listInventory, readInventoryFile, type InventoryFile } from "./inventory.js";
 import { SOURCE_LANGUAGES } from "./languages.js";
 import { detectProfile } from "./profile.js";
-import { extractSymbols, type FileSymbols } from "./symbols/index.js";
+import { createSymbolPool, type FileSymbols } from "./symbols/index.js";
 
 /** Bump when the shape or the meaning of what is stored changes. */
-const INDEX_VERSION = 1;
-const READ_BATCH = 64;
+const INDEX_VERSION = 2;
+/** Files read ahead for each parsing thread, so no worker waits on the disk. */
+const LANES_PER_WORKER = 8;
 const MEMORY_ENTRIES = 4;
 
 export interface RepoIndex {
@@ -22,6 +23,8 @@ export interface RepoIndex {
   files: InventoryFile[];
   /** Only files with at least one definition or import have an entry. */
   symbols: Map<string, FileSymbols>;
+  /** False for an index built with `symbols: "lazy"`: use symbolsFor() to fill in what you need. */
+  symbolsComplete: boolean;
   profile: RepoProfile;
 }
 
@@ -30,6 +33,13 @@ export interface IndexOptions {
   exclude?: string[];
   maxFileBytes?: number;
   logger?: Logger;
+  /** Parsing threads; default: one a core (up to 4), none for small repositories. */
+  workers?: number;
+  /**
+   * "all" (default) parses every source file. "lazy" skips parsing: a context pack needs the
+   * symbols of its few dozen ranked files, not of 20,000, and symbolsFor() parses just those.
+   */
+  symbols?: "all" | "lazy";
 }
 
 /** How often each path was taken in this process: tests and logs read it. */
@@ -42,6 +52,7 @@ function optionsKey(options: IndexOptions): string {
     INDEX_VERSION,
     [...(options.exclude ?? [])].sort(),
     options.maxFileBytes ?? null,
+    options.symbols ?? "all",
   ]);
   return createHash("sha256").update(shape).digest("hex").slice(0, 12);
 }
@@ -55,6 +66,39 @@ function cacheFile(cacheDir: string, sha: string, options: IndexOptions): string
 
 function wantsSymbols(file: InventoryFile): boolean {
   return SOURCE_LANGUAGES.has(file.language) || file.language === "markdown";
+}
+
+/** Symbols of `files`, in their order; files with nothing found have no entry. */
+async function parseFiles(
+  dir: string,
+  parseable: InventoryFile[],
+  workers: number | undefined,
+): Promise<Map<string, FileSymbols>> {
+  const symbols = new Map<string, FileSymbols>();
+  const pool = createSymbolPool(parseable.length, workers === undefined ? {} : { workers });
+  try {
+    let next = 0;
+    // Each lane reads one file and hands it to the pool; the lanes keep every worker busy.
+    const lane = async () => {
+      while (next < parseable.length) {
+        const file = parseable[next++]!;
+        const content = await readInventoryFile(dir, file.path).catch(() => undefined);
+        if (content === undefined) continue;
+        const found = await pool.extract({ path: file.path, language: file.language, content });
+        if (found.definitions.length > 0 || found.imports.length > 0) symbols.set(file.path, found);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, pool.workers) * LANES_PER_WORKER }, lane));
+  } finally {
+    await pool.close();
+  }
+  // Lanes finish out of order; keep the inventory's order so the index is the same every time.
+  const ordered = new Map<string, FileSymbols>();
+  for (const file of parseable) {
+    const found = symbols.get(file.path);
+    if (found) ordered.set(file.path, found);
+  }
+  return ordered;
 }
 
 /** Indexes the checkout at `dir` from scratch. */
@@ -71,27 +115,21 @@ export async function buildIndex(
   const files = await listInventory(dir, inventoryOptions);
   const profilePromise = detectProfile(dir, files);
 
-  const symbols = new Map<string, FileSymbols>();
   const parseable = files.filter(wantsSymbols);
-  for (let start = 0; start < parseable.length; start += READ_BATCH) {
-    const batch = parseable.slice(start, start + READ_BATCH);
-    const contents = await Promise.all(
-      batch.map((f) => readInventoryFile(dir, f.path).catch(() => undefined)),
-    );
-    for (let i = 0; i < batch.length; i++) {
-      const file = batch[i]!;
-      const content = contents[i];
-      if (content === undefined) continue;
-      const found = await extractSymbols({ path: file.path, language: file.language, content });
-      if (found.definitions.length > 0 || found.imports.length > 0) symbols.set(file.path, found);
-    }
-  }
-  const index: RepoIndex = { sha, files, symbols, profile: await profilePromise };
+  const complete = options.symbols !== "lazy";
+  const symbols = complete ? await parseFiles(dir, parseable, options.workers) : new Map();
+  const index: RepoIndex = {
+    sha,
+    files,
+    symbols,
+    symbolsComplete: complete,
+    profile: await profilePromise,
+  };
   (options.logger ?? silentLogger).info(
     {
       sha,
       files: files.length,
-      parsed: parseable.length,
+      parsed: complete ? parseable.length : 0,
       ms: Math.round(performance.now() - started),
     },
     "indexed repository",
@@ -104,6 +142,7 @@ interface StoredIndex {
   sha: string;
   files: InventoryFile[];
   symbols: [string, FileSymbols][];
+  symbolsComplete: boolean;
   profile: RepoProfile;
 }
 
@@ -119,7 +158,13 @@ export async function loadIndex(
     return undefined;
   }
   if (stored.version !== INDEX_VERSION || stored.sha !== sha) return undefined;
-  return { sha, files: stored.files, symbols: new Map(stored.symbols), profile: stored.profile };
+  return {
+    sha,
+    files: stored.files,
+    symbols: new Map(stored.symbols),
+    symbolsComplete: stored.symbolsComplete,
+    profile: stored.profile,
+  };
 }
 
 export async function saveIndex(
@@ -132,6 +177,7 @@ export async function saveIndex(
     sha: index.sha,
     files: index.files,
     symbols: [...index.symbols],
+    symbolsComplete: index.symbolsComplete,
     profile: index.profile,
   };
   const target = cacheFile(cacheDir, index.sha, options);
@@ -197,4 +243,34 @@ export async function getIndex(
 /** Forgets the in-memory copies (tests; a long-lived worker under memory pressure). */
 export function clearIndexMemory(): void {
   memory.clear();
+}
+
+const attempted = new WeakMap<RepoIndex, Set<string>>();
+
+/**
+ * The symbols of `paths` (those with any), parsing the ones a lazy index has not parsed yet and
+ * keeping them in the index for the next call. Paths not in the inventory are ignored.
+ */
+export async function symbolsFor(
+  dir: string,
+  index: RepoIndex,
+  paths: string[],
+): Promise<Map<string, FileSymbols>> {
+  if (!index.symbolsComplete) {
+    let tried = attempted.get(index);
+    if (!tried) {
+      tried = new Set();
+      attempted.set(index, tried);
+    }
+    const wanted = new Set(paths.filter((p) => !tried.has(p)));
+    const missing = index.files.filter((f) => wanted.has(f.path) && wantsSymbols(f));
+    for (const p of wanted) tried.add(p);
+    for (const [p, found] of await parseFiles(dir, missing, 0)) index.symbols.set(p, found);
+  }
+  const out = new Map<string, FileSymbols>();
+  for (const p of paths) {
+    const found = index.symbols.get(p);
+    if (found) out.set(p, found);
+  }
+  return out;
 }

@@ -6,11 +6,12 @@ export {
 } from "./inventory.js";
 export type { InventoryFile, InventoryOptions, InventoryScan, SkipReason } from "./inventory.js";
 export { languageOf, SOURCE_LANGUAGES } from "./languages.js";
-export { extractSymbols } from "./symbols/index.js";
-export type { FileSymbols, SourceFile, SymbolDef } from "./symbols/index.js";
+export { extractSymbols, createSymbolPool, MIN_FILES_FOR_WORKERS } from "./symbols/index.js";
+export type { FileSymbols, SourceFile, SymbolDef, SymbolPool } from "./symbols/index.js";
 export { detectProfile } from "./profile.js";
 export {
   getIndex,
+  symbolsFor,
   buildIndex,
   loadIndex,
   saveIndex,

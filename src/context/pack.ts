@@ -12,11 +12,12 @@ import {
   type RankedFile,
   type RepoProfile,
 } from "../core/index.js";
-import { getIndex, type RepoIndex } from "./cache.js";
+import { getIndex, symbolsFor, type IndexOptions } from "./cache.js";
 import { excerpt, issueTerms, type IssueTerms } from "./excerpts.js";
 import { readInventoryFile, type InventoryFile } from "./inventory.js";
 import { localize } from "./localize.js";
 import { buildRepoMap } from "./repo-map.js";
+import type { FileSymbols } from "./symbols/index.js";
 import { charsForTokens, estimateTokens } from "./tokens.js";
 
 export type RankFiles = (input: {
@@ -121,7 +122,7 @@ async function readInstructions(dir: string, paths: string[], budgetTokens: numb
 
 async function selectFiles(
   dir: string,
-  index: RepoIndex,
+  symbols: Map<string, FileSymbols>,
   ranked: RankedFile[],
   terms: IssueTerms,
   budgetTokens: number,
@@ -138,7 +139,7 @@ async function selectFiles(
     if (cap < MIN_FILE_TOKENS) break;
     const content = await readInventoryFile(dir, file.path).catch(() => undefined);
     if (content === undefined) continue;
-    const definitions = index.symbols.get(file.path)?.definitions ?? [];
+    const definitions = symbols.get(file.path)?.definitions ?? [];
     const part = excerpt(content, definitions, terms, charsForTokens(cap));
     if (!part) continue;
     out.push({ path: file.path, content: part.content, partial: part.partial });
@@ -152,7 +153,8 @@ export async function analyzeContext(input: AnalyzeContextInput): Promise<Contex
   const started = performance.now();
   const budget = Math.max(0, Math.floor(input.budgetTokens));
   const top = input.top ?? DEFAULT_TOP;
-  const indexOptions: { cacheDir?: string; exclude?: string[]; logger: Logger } = { logger };
+  // Lazy: the pack needs the symbols of the ranked files only, parsed after the ranking.
+  const indexOptions: IndexOptions = { logger, symbols: "lazy" };
   if (input.cacheDir) indexOptions.cacheDir = input.cacheDir;
   if (input.exclude) indexOptions.exclude = input.exclude;
   const index = await getIndex(input.dir, input.sha, indexOptions);
@@ -167,6 +169,11 @@ export async function analyzeContext(input: AnalyzeContextInput): Promise<Contex
   if (input.cacheDir) rankInput.cacheDir = input.cacheDir;
   const ranked = await (input.rank ?? localize)(rankInput);
   const terms = issueTerms(query);
+  const symbols = await symbolsFor(
+    input.dir,
+    index,
+    ranked.map((r) => r.path),
+  );
 
   const empty: Pieces = { instructions: [], files: [], repoMap: "" };
   const overhead = estimateTokens(await renderPack(index.profile, empty));
@@ -188,7 +195,7 @@ export async function analyzeContext(input: AnalyzeContextInput): Promise<Contex
   // The estimates above leave out the template's per-section text, so shrink until the render fits.
   for (let slack = 0; ; slack = Math.max(slack * 2, 50)) {
     const fileBudget = Math.max(0, forFilesAndMap - mapReserve - slack);
-    const files = await selectFiles(input.dir, index, ranked.slice(0, top), terms, fileBudget);
+    const files = await selectFiles(input.dir, symbols, ranked.slice(0, top), terms, fileBudget);
     const fileTokens = files.reduce(
       (sum, f) => sum + estimateTokens(f.content) + estimateTokens(f.path) + 25,
       0,
@@ -197,7 +204,7 @@ export async function analyzeContext(input: AnalyzeContextInput): Promise<Contex
     pieces = {
       instructions,
       files,
-      repoMap: buildRepoMap(ranked, index.symbols, Math.min(mapBudget, MAP_MAX_TOKENS * 2)),
+      repoMap: buildRepoMap(ranked, symbols, Math.min(mapBudget, MAP_MAX_TOKENS * 2)),
     };
     text = await renderPack(index.profile, pieces);
     if (estimateTokens(text) <= budget || slack > budget) break;

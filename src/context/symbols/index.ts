@@ -10,6 +10,7 @@ import { walkPython } from "./walk-python.js";
 import { walkRust } from "./walk-rust.js";
 
 export type { FileSymbols, SourceFile, SymbolDef } from "./types.js";
+export { createSymbolPool, MIN_FILES_FOR_WORKERS, type SymbolPool } from "./pool.js";
 
 const WALKERS: Record<GrammarName, Walker> = {
   typescript: walkJavaScript,

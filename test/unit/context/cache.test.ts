@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clearIndexMemory, getIndex, indexStats } from "../../../src/context/index.js";
+import { clearIndexMemory, getIndex, indexStats, symbolsFor } from "../../../src/context/index.js";
 import { makeRepo, type FixtureRepo } from "./git-fixture.js";
 
 describe("getIndex", () => {
@@ -71,5 +71,15 @@ describe("getIndex", () => {
     const index = await getIndex(repo.dir, sha, { cacheDir });
     expect(indexStats.builds).toBe(builds + 1);
     expect(index.files.length).toBeGreaterThan(0);
+  });
+
+  it("a lazy index parses nothing until asked, then only the files asked for", async () => {
+    const index = await getIndex(repo.dir, "2".repeat(40), { symbols: "lazy" });
+    expect(index.symbolsComplete).toBe(false);
+    expect(index.symbols.size).toBe(0);
+    expect(index.files.map((f) => f.path)).toContain("src/math.ts");
+    const found = await symbolsFor(repo.dir, index, ["README.md", "missing.ts"]);
+    expect([...found.keys()]).toEqual(["README.md"]);
+    expect([...index.symbols.keys()]).toEqual(["README.md"]);
   });
 });
