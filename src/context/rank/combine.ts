@@ -21,18 +21,21 @@ export interface RankWeights {
   nonSourcePrior: number;
   /** Prior of a source file in a language the repository barely uses. */
   minorLanguageFloor: number;
+  /** Extra copies of the title's terms in the lexical query. */
+  titleRepeat: number;
 }
 
 export const DEFAULT_WEIGHTS: RankWeights = {
   path: 1,
-  definitions: 0.6,
+  definitions: 1,
   body: 1,
-  mentions: 2,
+  mentions: 1,
   graph: 0.5,
   testPrior: 0.5,
   docPrior: 0.5,
   nonSourcePrior: 0.3,
   minorLanguageFloor: 0.4,
+  titleRepeat: 3,
 };
 
 export interface ScoredDoc {
@@ -61,7 +64,11 @@ export function scoreCorpus(
   weights: RankWeights = DEFAULT_WEIGHTS,
 ): ScoredDoc[] {
   const n = corpus.paths.length;
-  const terms = tokenize(query);
+  // The title (first line) says what the issue is about; the body adds detail and noise.
+  const title = query.trimStart().split("\n", 1)[0] ?? "";
+  const titleTerms = tokenize(title);
+  const terms = [...tokenize(query)];
+  for (let i = 0; i < weights.titleRepeat; i++) terms.push(...titleTerms);
   const pathScores = normalize(corpus.pathIndex.score(terms));
   const definitionScores = normalize(corpus.definitionIndex.score(terms));
   const bodyScores = normalize(corpus.bodyIndex.score(terms));
