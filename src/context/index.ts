@@ -23,3 +23,5 @@ export { buildRepoMap } from "./repo-map.js";
 export { estimateTokens, charsForTokens, CHARS_PER_TOKEN } from "./tokens.js";
 export { analyzeContext } from "./pack.js";
 export type { AnalyzeContextInput, RankFiles } from "./pack.js";
+export { localize } from "./localize.js";
+export type { LocalizeInput } from "./localize.js";

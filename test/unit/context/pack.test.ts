@@ -107,3 +107,47 @@ describe("analyzeContext", () => {
     }
   });
 });
+
+describe("analyzeContext with the real ranking", () => {
+  let repo: FixtureRepo;
+  beforeAll(() => {
+    const filler = (name: string) =>
+      `export function ${name}(input: string): string {\n  return input.trim();\n}\n`;
+    repo = makeRepo({
+      "src/billing/invoice.ts": [
+        'import { roundCents } from "../money/round.js";',
+        "export function computeInvoiceTotal(lines: { price: number; quantity: number }[]): number {",
+        "  return roundCents(lines.reduce((sum, l) => sum + l.price * l.quantity, 0));",
+        "}",
+        "",
+      ].join("\n"),
+      "src/money/round.ts":
+        "export function roundCents(value: number): number {\n  return Math.round(value * 100) / 100;\n}\n",
+      "src/users/profile.ts": filler("normalizeUserName"),
+      "src/users/avatar.ts": filler("avatarUrl"),
+      "src/http/router.ts": filler("routeRequest"),
+      "src/http/server.ts": filler("startServer"),
+      "package.json": JSON.stringify({ scripts: { test: "vitest run" } }),
+    });
+  });
+  afterAll(() => repo.cleanup());
+
+  it("puts the file the issue names first, with its content, within the budget", async () => {
+    const pack = await analyzeContext({
+      dir: repo.dir,
+      sha: repo.sha,
+      budgetTokens: 3000,
+      issue: {
+        title: "computeInvoiceTotal rounds each line instead of the total",
+        body: "The total of an invoice is off by a cent. See `computeInvoiceTotal`.",
+      },
+    });
+    expect(pack.ranked[0]?.path).toBe("src/billing/invoice.ts");
+    expect(pack.files[0]?.path).toBe("src/billing/invoice.ts");
+    expect(pack.files[0]?.content).toContain("2 | export function computeInvoiceTotal(");
+    expect(pack.repoMap).toContain(
+      "src/billing/invoice.ts\n  2: export function computeInvoiceTotal(",
+    );
+    expect(pack.tokens).toBeLessThanOrEqual(3000);
+  });
+});
