@@ -33,6 +33,8 @@ export interface SandboxRunnerOptions {
 const SIGXCPU_EXIT = 128 + 24;
 const SIGXFSZ_EXIT = 128 + 25;
 const warned = new Set<string>();
+const forkFailed =
+  /Cannot fork|fork: retry|fork: Resource temporarily unavailable|spawn EAGAIN|Resource temporarily unavailable/;
 
 function warnOnce(logger: Logger, key: string, message: string): void {
   if (warned.has(key)) return;
@@ -157,7 +159,10 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
           outputLimitBytes: input.outputLimitBytes ?? limits.outputLimitBytes,
           ...(input.stdin === undefined ? {} : { stdin: input.stdin }),
         });
-        const pidsHit = control.cgroup ? await control.cgroup.limitHit() : false;
+        // Without a cgroup the only trace of RLIMIT_NPROC is the fork error the command printed.
+        const pidsHit = control.cgroup
+          ? await control.cgroup.limitHit()
+          : control.nproc !== undefined && forkFailed.test(result.output);
         const killed: RunCommandResult["killed"] = result.timedOut
           ? "timeout"
           : (pidsHit && result.exitCode !== 0) ||
