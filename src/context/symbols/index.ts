@@ -56,7 +56,30 @@ async function treeSitterSymbols(
   }
 }
 
+const SCRIPT_BLOCK = /<script\b([^>]*)>([\s\S]*?)<\/script>/gi;
+
+/** Vue and Svelte components: the symbols of their <script> blocks, at the component's line numbers. */
+async function componentSymbols(content: string): Promise<FileSymbols> {
+  const definitions: FileSymbols["definitions"] = [];
+  const imports = new Set<string>();
+  for (const match of content.matchAll(SCRIPT_BLOCK)) {
+    const attributes = match[1] ?? "";
+    const script = match[2] ?? "";
+    const offset = content.slice(0, match.index + match[0].indexOf(">") + 1).split("\n").length - 1;
+    const typescript = /\blang\s*=\s*["']?ts/.test(attributes);
+    const found = await extractSymbols({
+      path: typescript ? "component.ts" : "component.js",
+      language: typescript ? "typescript" : "javascript",
+      content: script,
+    });
+    for (const def of found.definitions) definitions.push({ ...def, line: def.line + offset });
+    for (const specifier of found.imports) imports.add(specifier);
+  }
+  return { definitions, imports: [...imports] };
+}
+
 export async function extractSymbols(file: SourceFile): Promise<FileSymbols> {
+  if (file.language === "vue" || file.language === "svelte") return componentSymbols(file.content);
   const grammar = grammarFor(file.path, file.language);
   if (grammar) {
     const symbols = await treeSitterSymbols(grammar, file.content);

@@ -12,11 +12,21 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = `${root}test/fixtures/context/symbols/`;
 const compiledPool = `${root}dist/context/symbols/pool.js`;
 // Workers need compiled JavaScript: `npm test` builds dist/ first; a dist/ older than the sources would test old code.
+const newest = (dir: string, ext: string) =>
+  Math.max(
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith(ext))
+      .map((f) => statSync(`${dir}${f}`).mtimeMs),
+  );
+const oldest = (dir: string, ext: string) =>
+  Math.min(
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith(ext))
+      .map((f) => statSync(`${dir}${f}`).mtimeMs),
+  );
 const compiledIsCurrent =
   existsSync(compiledPool) &&
-  statSync(compiledPool).mtimeMs >= statSync(`${root}src/context/symbols/pool.ts`).mtimeMs &&
-  statSync(`${root}dist/context/symbols/walk-javascript.js`).mtimeMs >=
-    statSync(`${root}src/context/symbols/walk-javascript.ts`).mtimeMs;
+  oldest(`${root}dist/context/symbols/`, ".js") >= newest(`${root}src/context/symbols/`, ".ts");
 
 const files = readdirSync(fixtures).map((name) => ({
   path: name,

@@ -153,6 +153,12 @@ describe("extractSymbols", () => {
     ]);
   });
 
+  it("Vue components: the script block's symbols at the component's lines", async () => {
+    const symbols = await symbolsOf("Sample.vue");
+    expect(outline(symbols)).toEqual(["9 const count", "11 function increment"]);
+    expect(symbols.imports).toEqual(["vue", "../store"]);
+  });
+
   it("falls back to line patterns for languages without a grammar (Ruby)", async () => {
     const symbols = await symbolsOf("sample.rb");
     expect(outline(symbols)).toEqual([
