@@ -20,6 +20,12 @@ export interface BwrapPlan {
   maskedFiles: string[];
   /** Directories to create inside the private /tmp (HOME, caches). */
   tmpDirs: string[];
+  /**
+   * Drop every capability, forbid nested user namespaces and keep /proc/sys read-only. Without
+   * this, a command run by root keeps root's capabilities inside its user namespace and can
+   * write global sysctls. Needs bubblewrap 0.8; older ones run without it.
+   */
+  hardened: boolean;
 }
 
 export function bwrapArgv(plan: BwrapPlan, command: string[]): string[] {
@@ -32,6 +38,7 @@ export function bwrapArgv(plan: BwrapPlan, command: string[]): string[] {
     "/dev",
     "--proc",
     "/proc",
+    ...(plan.hardened ? ["--ro-bind", "/proc/sys", "/proc/sys"] : []),
     "--tmpfs",
     "/tmp",
   ];
@@ -42,6 +49,7 @@ export function bwrapArgv(plan: BwrapPlan, command: string[]): string[] {
   for (const p of plan.readOnlyPaths) args.push("--ro-bind-try", p, p);
   args.push("--bind", plan.root, plan.root);
   args.push("--unshare-all");
+  if (plan.hardened) args.push("--unshare-user", "--disable-userns", "--cap-drop", "ALL");
   if (plan.network) args.push("--share-net");
   args.push("--die-with-parent", "--new-session", "--clearenv");
   for (const [key, value] of Object.entries(plan.env)) args.push("--setenv", key, value);

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { CommandRunner, Logger, RunCommandInput, RunCommandResult } from "../../core/index.js";
 import { PathSafetyError, PatchsmithError, silentLogger } from "../../core/index.js";
 import { bwrapArgv, credentialPaths } from "./bwrap-args.js";
-import { findProgram, probeBwrap } from "./detect.js";
+import { findProgram, probeBwrap, type BwrapProbe } from "./detect.js";
 import { resolveLimits, rlimitPrefix, type SandboxLimits } from "./limits.js";
 import { createPidsCgroup, type PidsCgroup } from "./pids-cgroup.js";
 import { tasksOfUser } from "./process-count.js";
@@ -67,10 +67,19 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
   const prlimitPath = findProgram("prlimit");
   const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
 
-  async function useBwrap(): Promise<string | undefined> {
+  async function useBwrap(): Promise<BwrapProbe | undefined> {
     if (options.mode === "off") return undefined;
     const probe = await probeBwrap(options.bwrapPath ?? findProgram("bwrap"));
-    if (probe.path) return probe.path;
+    if (probe.path) {
+      if (!probe.hardened) {
+        warnOnce(
+          logger,
+          "bwrap-not-hardened",
+          "bubblewrap is older than 0.8 or cannot drop capabilities here: sandboxed commands keep their capabilities inside the sandbox. Upgrade bubblewrap.",
+        );
+      }
+      return probe;
+    }
     if (options.mode === "required") {
       throw new PatchsmithError(`sandbox required but unavailable: ${probe.reason}`, {
         userMessage:
@@ -133,7 +142,8 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
         const exists = (p: string) => existsSync(p) && !isInside(p, root);
         argv = bwrapArgv(
           {
-            bwrapPath: bwrap,
+            bwrapPath: bwrap.path!,
+            hardened: bwrap.hardened === true,
             root,
             cwd,
             env,

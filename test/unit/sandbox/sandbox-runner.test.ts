@@ -246,3 +246,20 @@ describe("runner without bubblewrap", () => {
     await expect(runner.run({ argv: ["true"], cwd: "/" })).rejects.toBeInstanceOf(PathSafetyError);
   });
 });
+
+describe.skipIf(!probe.hardened)("hardened bubblewrap", () => {
+  it("leaves the command no capabilities, no nested namespaces and a read-only /proc/sys", async () => {
+    const runner = createSandboxRunner({ root, mode: "required" });
+    const result = await runner.run({
+      argv: [
+        "sh",
+        "-c",
+        "grep CapEff /proc/self/status; echo 1 > /proc/sys/vm/drop_caches || echo sysctl-refused; unshare -U true || echo userns-refused",
+      ],
+      cwd: root,
+    });
+    expect(result.output).toMatch(/CapEff:\s+0+\n/);
+    expect(result.output).toContain("sysctl-refused");
+    expect(result.output).toContain("userns-refused");
+  });
+});
