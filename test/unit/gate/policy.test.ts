@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { diffAgainst } from "../../../src/gate/index.js";
+import { diffAgainst, runGate } from "../../../src/gate/index.js";
 import { newDependencies } from "../../../src/gate/policy/dependencies.js";
 import { diffSizeFindings } from "../../../src/gate/policy/diff-size.js";
 import { protectedPathFindings } from "../../../src/gate/policy/protected-paths.js";
 import { tamperingFindings } from "../../../src/gate/policy/tampering.js";
-import { makeRepo, type TestRepo } from "../../fixtures/gate/make-repo.js";
+import { gateInput, gateSettings, makeRepo, type TestRepo } from "../../fixtures/gate/make-repo.js";
 
 let repo: TestRepo | undefined;
 afterEach(async () => {
@@ -140,5 +140,22 @@ describe("protected paths and size", () => {
       expect.stringMatching(/touches 3 files, more than the limit of 2/),
       expect.stringMatching(/adds or removes 4 lines, more than the limit of 3/),
     ]);
+  });
+});
+
+describe("allowed new dependencies", () => {
+  it("pass, with a note when npm audit cannot reach the registry", async () => {
+    repo = await makeRepo({ "package.json": JSON.stringify({ dependencies: {} }), "package-lock.json": "{}\n" }, { nodeModules: false });
+    await repo.write({ "package.json": JSON.stringify({ dependencies: { "left-pad": "1.3.0" } }) });
+    const allowed = gateSettings({ policy: { allowNewDependencies: true }, gate: { installNetwork: false } });
+    const report = await runGate({ ...gateInput(repo), settings: allowed });
+    const policy = report.checks.find((c) => c.name === "policy")!;
+    expect(policy).toMatchObject({ status: "pass", blocking: false });
+    expect(policy.findings).toEqual([
+      expect.objectContaining({ severity: "warning", message: expect.stringMatching(/npm audit not run for left-pad: the network is off/) }),
+    ]);
+
+    const forbidden = await runGate({ ...gateInput(repo), settings: gateSettings() });
+    expect(forbidden.checks.find((c) => c.name === "policy")).toMatchObject({ status: "fail", blocking: true });
   });
 });
