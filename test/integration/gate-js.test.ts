@@ -149,8 +149,8 @@ describe("gate on a JavaScript repository", () => {
     expect(markdown).not.toContain("AKIAQWERTYUIOPASDFGH");
   });
 
-  it("formats changed files in place and lints them with the built-in ESLint config", async () => {
-    repo = await makeRepo(jsProject);
+  it("formats changed files in place with the repository's prettier, and lints them with the built-in ESLint config", async () => {
+    repo = await makeRepo({ ...jsProject, ".prettierrc.json": "{}\n" });
     await repo.write({
       "src/messy.js": "export   const  x = {a:1,\n b:2}\n",
       "src/bad.js": "export function f() {\n  debugger;\n}\n",
@@ -158,7 +158,7 @@ describe("gate on a JavaScript repository", () => {
     const report = await runGate(gateInput(repo));
     const format = check(report, "format");
     expect(format.status).toBe("pass");
-    expect(format.summary).toMatch(/formatted .*src\/messy\.js/);
+    expect(format.summary).toMatch(/prettier formatted .*src\/messy\.js/);
     expect(await readFile(path.join(repo.dir, "src/messy.js"), "utf8")).toBe(
       "export const x = { a: 1, b: 2 };\n",
     );
@@ -171,6 +171,19 @@ describe("gate on a JavaScript repository", () => {
         message: expect.stringMatching(/no-debugger/),
       }),
     );
+  });
+
+  it("leaves the style of a repository that uses no formatter alone", async () => {
+    repo = await makeRepo(jsProject);
+    const ownStyle = "export   const  x = {a:1,\n b:2}\n";
+    await repo.write({ "src/own-style.js": ownStyle });
+    const report = await runGate(gateInput(repo));
+    expect(check(report, "format")).toMatchObject({
+      status: "skipped",
+      summary: expect.stringMatching(/no formatter/),
+    });
+    expect(await readFile(path.join(repo.dir, "src/own-style.js"), "utf8")).toBe(ownStyle);
+    expect(report.passed).toBe(true);
   });
 
   it("gives the network to the install step only, and kills a test command that never ends", async () => {
