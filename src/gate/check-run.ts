@@ -1,5 +1,6 @@
 /** The gate report as a GitHub check run, annotating findings on the lines the change touched. */
 import type { CheckRunAnnotation, CheckRunInput, GateReport } from "../core/index.js";
+import { diffAgainst } from "./diff.js";
 import { byRelevance, isBlocking } from "./present.js";
 
 /** GitHub accepts at most 50 annotations per request. */
@@ -59,4 +60,13 @@ export function checkRunFor(
     summary: summary.slice(0, SUMMARY_MAX),
     annotations,
   };
+}
+
+/** The lines `dir` adds or changes against `baseSha`, per file: what checkRunFor annotates. */
+export async function changedLinesOf(
+  dir: string,
+  baseSha: string,
+): Promise<Map<string, Set<number>>> {
+  const diff = await diffAgainst(dir, baseSha);
+  return new Map(diff.files.map((f) => [f.path, diff.changedLines(f.path)]));
 }

@@ -1,7 +1,7 @@
 export { runGate } from "./run-gate.js";
 export { renderGateReport } from "./report.js";
 export { repairInstructions } from "./repair-instructions.js";
-export { checkRunFor } from "./check-run.js";
+export { changedLinesOf, checkRunFor } from "./check-run.js";
 export type { ChangedLines } from "./check-run.js";
 export { registeredChecks } from "./checks/index.js";
 export { diffAgainst } from "./diff.js";

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { CommandRunner, GateReport, RunCommandInput } from "../../src/core/index.js";
-import { renderGateReport, repairInstructions, runGate } from "../../src/gate/index.js";
+import {
+  changedLinesOf,
+  checkRunFor,
+  renderGateReport,
+  repairInstructions,
+  runGate,
+} from "../../src/gate/index.js";
 import { gateInput, gateSettings, makeRepo, type TestRepo } from "../fixtures/gate/make-repo.js";
 
 const sum = `export function sum(a, b) {\n  return a + b;\n}\n`;
@@ -143,6 +149,13 @@ describe("gate on a JavaScript repository", () => {
     expect(secrets.blocking).toBe(true);
     const lines = secrets.findings.map((f) => f.line);
     expect(lines).toEqual(expect.arrayContaining([2, 3, 4]));
+    const run = checkRunFor(report, "f".repeat(40), await changedLinesOf(repo.dir, repo.baseSha));
+    expect(run.conclusion).toBe("failure");
+    expect(
+      run.annotations
+        .filter((a) => a.path === "src/config.js" && a.level === "failure")
+        .map((a) => a.startLine),
+    ).toEqual(expect.arrayContaining([2, 3, 4]));
     // The report names the finding but never repeats the secret.
     const markdown = await renderGateReport(report);
     expect(markdown).not.toContain("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789");
