@@ -96,15 +96,13 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
     created_at: "2026-01-01T00:00:00Z",
   };
   api.get(`${REPO}/issues/1/comments`).query(true).times(2).reply(200, [statusComment]);
-  api
-    .get(`${REPO}/issues/1`)
-    .reply(200, {
-      number: 1,
-      title: SUM_ISSUE.title,
-      body: SUM_ISSUE.body,
-      user: { login: "Codertocat" },
-      html_url: "https://github.com/x/1",
-    });
+  api.get(`${REPO}/issues/1`).reply(200, {
+    number: 1,
+    title: SUM_ISSUE.title,
+    body: SUM_ISSUE.body,
+    user: { login: "Codertocat" },
+    html_url: "https://github.com/x/1",
+  });
   api.get(REPO).reply(200, { default_branch: "main" });
   api
     .post(

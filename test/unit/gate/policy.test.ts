@@ -145,17 +145,29 @@ describe("protected paths and size", () => {
 
 describe("allowed new dependencies", () => {
   it("pass, with a note when npm audit cannot reach the registry", async () => {
-    repo = await makeRepo({ "package.json": JSON.stringify({ dependencies: {} }), "package-lock.json": "{}\n" }, { nodeModules: false });
+    repo = await makeRepo(
+      { "package.json": JSON.stringify({ dependencies: {} }), "package-lock.json": "{}\n" },
+      { nodeModules: false },
+    );
     await repo.write({ "package.json": JSON.stringify({ dependencies: { "left-pad": "1.3.0" } }) });
-    const allowed = gateSettings({ policy: { allowNewDependencies: true }, gate: { installNetwork: false } });
+    const allowed = gateSettings({
+      policy: { allowNewDependencies: true },
+      gate: { installNetwork: false },
+    });
     const report = await runGate({ ...gateInput(repo), settings: allowed });
     const policy = report.checks.find((c) => c.name === "policy")!;
     expect(policy).toMatchObject({ status: "pass", blocking: false });
     expect(policy.findings).toEqual([
-      expect.objectContaining({ severity: "warning", message: expect.stringMatching(/npm audit not run for left-pad: the network is off/) }),
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/npm audit not run for left-pad: the network is off/),
+      }),
     ]);
 
     const forbidden = await runGate({ ...gateInput(repo), settings: gateSettings() });
-    expect(forbidden.checks.find((c) => c.name === "policy")).toMatchObject({ status: "fail", blocking: true });
+    expect(forbidden.checks.find((c) => c.name === "policy")).toMatchObject({
+      status: "fail",
+      blocking: true,
+    });
   });
 });
