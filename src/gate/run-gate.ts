@@ -144,7 +144,7 @@ async function baselineOutcome(
 ): Promise<CheckOutcome> {
   const dir = await baseline.dir();
   const files = head.files.filter((f) => existsSync(path.join(dir, f)));
-  const key = Baseline.key(check.name, files);
+  const key = Baseline.key(check.name, check.scope === "repository" ? [] : files);
   const cached = await baseline.cached(key);
   if (cached) return cached;
   const ctx: CheckContext = {

@@ -90,6 +90,11 @@ export interface GateCheck {
    * (policy, secrets) judge only the change itself, so they never are.
    */
   readonly comparesWithBaseline: boolean;
+  /**
+   * What a run depends on: the changed files (lint, format), or the whole repository (type-check,
+   * tests), so that a baseline result is reused across repair rounds whatever files changed.
+   */
+  readonly scope: "changed-files" | "repository";
   appliesTo(ctx: CheckContext): boolean | Promise<boolean>;
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }

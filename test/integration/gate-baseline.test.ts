@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readlink, rm, symlink, unlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { CommandRunner } from "../../src/core/index.js";
 import { runGate } from "../../src/gate/index.js";
 import { gateInput, makeRepo, type TestRepo } from "../fixtures/gate/make-repo.js";
 
@@ -35,7 +36,18 @@ it("runs the baseline in a cached worktree that shares the workspace's node_modu
   );
   cacheDir = await mkdtemp(path.join(os.tmpdir(), "gate-cache-"));
   await repo.write({ "src/extra.js": "export const extra = 1;\n" });
-  const input = { ...gateInput(repo), cacheDir };
+  const base = gateInput(repo);
+  const baselineRuns: string[] = [];
+  const input = {
+    ...base,
+    cacheDir,
+    runnerFor: (dir: string, options?: { readOnlyPaths?: string[] }): CommandRunner => {
+      const inner = base.runnerFor(dir, options);
+      return {
+        run: (i) => (dir !== repo!.dir && baselineRuns.push(i.argv.join(" ")), inner.run(i)),
+      };
+    },
+  };
 
   const first = await runGate(input);
   const tests = first.checks.find((c) => c.name === "tests")!;
@@ -61,7 +73,10 @@ it("runs the baseline in a cached worktree that shares the workspace's node_modu
     path.join(repo.dir, "node_modules"),
   );
 
-  // With the results cached, the baseline is not run again: a new failure still blocks.
+  // With the results cached, the baseline is not run again, though other files changed since;
+  // a new failure still blocks.
+  const runsBefore = baselineRuns.length;
+  expect(runsBefore).toBeGreaterThan(0);
   await repo.write({
     "src/calc.js": 'import { double } from "helper";\nexport const quadruple = (x) => double(x);\n',
   });

@@ -92,6 +92,7 @@ export const formatCheck: GateCheck = {
   name: "format",
   description: "formats the changed files in place with the formatter the repository uses",
   comparesWithBaseline: false,
+  scope: "changed-files",
   appliesTo(ctx) {
     return ctx.files.length > 0;
   },

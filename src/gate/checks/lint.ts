@@ -14,6 +14,9 @@ const pyFiles = /\.py$/;
 const builtinEslintConfig = fileURLToPath(
   new URL("../../../templates/gate/eslint.config.mjs", import.meta.url),
 );
+const compactFormatter = fileURLToPath(
+  new URL("../../../templates/gate/eslint-formatter.cjs", import.meta.url),
+);
 const eslintConfigs = ["js", "mjs", "cjs", "ts", "mts", "cts"].map((ext) => `eslint.config.${ext}`);
 
 /** Prints `file:line: message` for each file that does not compile; the interpreter's own check. */
@@ -54,7 +57,7 @@ async function eslint(ctx: CheckContext, files: string[]): Promise<Part> {
     ...program,
     ...config,
     "-f",
-    "json",
+    compactFormatter,
     "--no-warn-ignored",
     "--",
     ...files,
@@ -122,6 +125,7 @@ export const lintCheck: GateCheck = {
   description:
     "the repository's linter, else ESLint on changed JS/TS and a compile check of changed Python",
   comparesWithBaseline: true,
+  scope: "changed-files",
   appliesTo(ctx) {
     if (configuredCommand("lint", ctx.settings, ctx.profile)) return true;
     return ctx.files.some((f) => jsFiles.test(f) || pyFiles.test(f));

@@ -10,6 +10,7 @@ export const policyCheck: GateCheck = {
   name: "policy",
   description: "protected paths, change size, new dependencies, test tampering",
   comparesWithBaseline: false,
+  scope: "changed-files",
   appliesTo(ctx) {
     return ctx.diff.files.length > 0;
   },

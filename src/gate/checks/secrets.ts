@@ -25,6 +25,7 @@ export const secretsCheck: GateCheck = {
   name: "secrets",
   description: "nothing that looks like a credential on an added line (secretlint)",
   comparesWithBaseline: false,
+  scope: "changed-files",
   appliesTo(ctx) {
     return ctx.diff.files.some((f) => f.status !== "deleted" && f.added.length > 0);
   },

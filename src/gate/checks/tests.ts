@@ -19,6 +19,7 @@ export const testsCheck: GateCheck = {
   name: "tests",
   description: "the repository's test command",
   comparesWithBaseline: true,
+  scope: "repository",
   appliesTo(ctx) {
     return testCommand(ctx) !== undefined;
   },

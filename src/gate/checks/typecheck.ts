@@ -9,6 +9,7 @@ export const typecheckCheck: GateCheck = {
   name: "typecheck",
   description: "tsc --noEmit when there is a tsconfig.json (or the configured type-check command)",
   comparesWithBaseline: true,
+  scope: "repository",
   appliesTo(ctx) {
     return (
       configuredCommand("typecheck", ctx.settings, ctx.profile) !== undefined ||

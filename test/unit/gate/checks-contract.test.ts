@@ -84,6 +84,7 @@ describe("the check plugin contract", () => {
         expect(check.name).toMatch(/^[a-z]+$/);
         expect(check.description.length).toBeGreaterThan(10);
         expect(typeof check.comparesWithBaseline).toBe("boolean");
+        expect(["changed-files", "repository"]).toContain(check.scope);
         expect(typeof check.appliesTo).toBe("function");
         expect(typeof check.run).toBe("function");
       });
