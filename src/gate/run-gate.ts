@@ -15,7 +15,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 async function changes(input: GateInput): Promise<DiffInfo> {
-  const diff = await diffAgainst(input.dir, input.baseSha);
+  const diff = await diffAgainst(input.dir, input.baseSha).catch((error: unknown) => {
+    throw new PatchsmithError(`gate: cannot diff ${input.dir} against ${input.baseSha}`, {
+      cause: error,
+      phase: "gate",
+      userMessage: `The quality gate could not compare the change with the base commit ${input.baseSha}. Check that it is a commit of this repository (for \`patchsmith gate\`, pass an existing ref with --base).`,
+    });
+  });
   if (!input.changedFiles) return diff;
   const wanted = new Set(input.changedFiles);
   const files = diff.files.filter((f) => wanted.has(f.path));

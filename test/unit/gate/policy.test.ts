@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { PatchsmithError } from "../../../src/core/index.js";
 import { diffAgainst, runGate } from "../../../src/gate/index.js";
 import { newDependencies } from "../../../src/gate/policy/dependencies.js";
 import { diffSizeFindings } from "../../../src/gate/policy/diff-size.js";
@@ -169,5 +170,17 @@ describe("allowed new dependencies", () => {
       status: "fail",
       blocking: true,
     });
+  });
+});
+
+describe("a base that does not exist", () => {
+  it("stops the gate with a message that says what to pass", async () => {
+    repo = await makeRepo({ "a.txt": "a\n" }, { nodeModules: false });
+    const error = await runGate({
+      ...gateInput(repo),
+      baseSha: "0123456789abcdef0123456789abcdef01234567",
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PatchsmithError);
+    expect((error as PatchsmithError).userMessage).toMatch(/--base/);
   });
 });
