@@ -6,6 +6,8 @@ export interface SandboxLimits {
   fileSizeBytes: number;
   /** Processes the command may add to what its user already runs (RLIMIT_NPROC / pids.max). */
   processes: number;
+  /** Memory of the command and everything it starts, where a cgroup can be made (memory.max). */
+  memoryBytes: number;
   /** Open file descriptors (RLIMIT_NOFILE). */
   openFiles: number;
   /**
@@ -25,6 +27,7 @@ export const defaultSandboxLimits: SandboxLimits = {
   cpuSeconds: 1800,
   fileSizeBytes: 2 * 1024 ** 3,
   processes: 512,
+  memoryBytes: 8 * 1024 ** 3,
   openFiles: 4096,
   dataBytes: 8 * 1024 ** 3,
   addressSpaceBytes: 1024 ** 4,

@@ -12,7 +12,7 @@ import { PathSafetyError, PatchsmithError, silentLogger } from "../../core/index
 import { bwrapArgv, credentialPaths } from "./bwrap-args.js";
 import { findProgram, probeBwrap, type BwrapProbe } from "./detect.js";
 import { resolveLimits, rlimitPrefix, type SandboxLimits } from "./limits.js";
-import { createPidsCgroup, type PidsCgroup } from "./pids-cgroup.js";
+import { createCommandCgroup, type CommandCgroup } from "./command-cgroup.js";
 import { tasksOfUser } from "./process-count.js";
 import { spawnCapped } from "./spawn-capped.js";
 
@@ -94,18 +94,20 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
     return undefined;
   }
 
-  async function processControl(): Promise<{ nproc?: number; cgroup?: PidsCgroup }> {
-    if (uid !== undefined && uid !== 0) return { nproc: tasksOfUser(uid) + limits.processes };
-    const cgroup = await createPidsCgroup(limits.processes);
-    if (cgroup) return { cgroup };
-    if (uid === 0) {
+  async function processControl(): Promise<{ nproc?: number; cgroup?: CommandCgroup }> {
+    const nproc = uid !== undefined && uid !== 0 ? tasksOfUser(uid) + limits.processes : undefined;
+    const cgroup = await createCommandCgroup({
+      processes: limits.processes,
+      memoryBytes: limits.memoryBytes,
+    });
+    if (!cgroup && uid === 0) {
       warnOnce(
         logger,
-        "no-pids-cap",
-        "Running as root without a writable pids cgroup: the process limit cannot be enforced (RLIMIT_NPROC does not apply to root). Run patchsmith as an unprivileged user.",
+        "no-cgroup",
+        "Running as root without a writable cgroup: the process limit cannot be enforced (RLIMIT_NPROC does not apply to root) and memory is capped per process only. Run patchsmith as an unprivileged user, or give it a writable cgroup.",
       );
     }
-    return {};
+    return { ...(nproc === undefined ? {} : { nproc }), ...(cgroup ? { cgroup } : {}) };
   }
 
   return {
@@ -158,7 +160,16 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
       }
       argv = [...rlimitPrefix(limits, control.nproc, prlimitPath), ...argv];
       if (control.cgroup) {
-        argv = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', control.cgroup.procsFile, ...argv];
+        const join = control.cgroup.procsFiles.map((_, i) => `echo $$ > "$${i + 1}"`).join(" && ");
+        const count = control.cgroup.procsFiles.length;
+        argv = [
+          "/bin/sh",
+          "-c",
+          `${join} && shift ${count} && exec "$@"`,
+          "patchsmith-cgroup",
+          ...control.cgroup.procsFiles,
+          ...argv,
+        ];
       }
       try {
         const result = await spawnCapped({
@@ -169,13 +180,15 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
           outputLimitBytes: input.outputLimitBytes ?? limits.outputLimitBytes,
           ...(input.stdin === undefined ? {} : { stdin: input.stdin }),
         });
-        // Without a cgroup the only trace of RLIMIT_NPROC is the fork error the command printed.
-        const pidsHit = control.cgroup
-          ? await control.cgroup.limitHit()
-          : control.nproc !== undefined && forkFailed.test(result.output);
+        // The only trace of RLIMIT_NPROC is the fork error the command printed.
+        const cgroupHit = await control.cgroup?.limitHit();
+        const limitHit =
+          cgroupHit !== undefined ||
+          (control.nproc !== undefined && forkFailed.test(result.output));
         const killed: RunCommandResult["killed"] = result.timedOut
           ? "timeout"
-          : (pidsHit && result.exitCode !== 0) ||
+          : cgroupHit === "memory" ||
+              (limitHit && result.exitCode !== 0) ||
               result.signal === "SIGXCPU" ||
               result.signal === "SIGXFSZ" ||
               result.exitCode === SIGXCPU_EXIT ||

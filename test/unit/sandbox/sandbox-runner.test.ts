@@ -9,6 +9,11 @@ import type { Logger } from "../../../src/core/index.js";
 import { createSandboxRunner, probeBwrap } from "../../../src/workspace/sandbox/index.js";
 
 const probe = await probeBwrap();
+const memoryCgroup =
+  process.getuid?.() === 0 &&
+  (existsSync("/sys/fs/cgroup/memory/cgroup.procs") ||
+    (existsSync("/sys/fs/cgroup/cgroup.controllers") &&
+      readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("memory")));
 let root: string;
 
 beforeAll(async () => {
@@ -161,6 +166,31 @@ describe.skipIf(!probe.path)(`bubblewrap sandbox ${probe.reason ?? ""}`, () => {
     expect(large.exitCode).not.toBe(0);
     expect(large.output).not.toContain("allocated");
   });
+
+  it.skipIf(!memoryCgroup)(
+    "caps the memory of all the command's processes together (cgroup)",
+    async () => {
+      // Four processes of 200 MiB each stay under a per-process cap but not under a 512 MiB total.
+      const limited = createSandboxRunner({
+        root,
+        mode: "required",
+        limits: { memoryBytes: 512 * 1024 ** 2 },
+      });
+      const hog = `node -e "const a = []; for (let i = 0; i < 20; i++) a.push(Buffer.alloc(10 * 1024 * 1024, 1)); setTimeout(() => console.log('held'), 1500)"`;
+      const result = await limited.run({
+        argv: ["sh", "-c", `for i in 1 2 3 4; do ${hog} & done; wait`],
+        cwd: root,
+        timeoutMs: 20_000,
+      });
+      if (
+        !existsSync("/sys/fs/cgroup/memory/cgroup.procs") &&
+        !existsSync("/sys/fs/cgroup/memory.max")
+      )
+        return;
+      expect([...result.output.matchAll(/held/g)].length).toBeLessThan(4);
+      expect(result.killed).toBe("resources");
+    },
+  );
 
   it("clears the environment: no credential of patchsmith reaches the command", async () => {
     process.env.PATCHSMITH_TEST_SECRET = "ghp_notforthesandbox";
