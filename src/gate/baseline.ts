@@ -38,6 +38,7 @@ export class Baseline {
   private results: Record<string, CheckOutcome> | undefined;
   private temporaryRoot: string | undefined;
   private readOnlyPaths: string[] = [];
+  private checkedRunner: Promise<CommandRunner> | undefined;
 
   constructor(private readonly options: BaselineOptions) {}
 
@@ -100,9 +101,32 @@ export class Baseline {
     }
   }
 
-  async runner(): Promise<CommandRunner> {
+  runner(): Promise<CommandRunner> {
+    this.checkedRunner ??= this.makeRunner();
+    return this.checkedRunner;
+  }
+
+  /**
+   * A baseline that cannot load its dependencies fails every check for that reason alone, which
+   * would pass off the change's own failures as old ones. A runner factory that drops
+   * `readOnlyPaths` hides the shared node_modules, so that is checked before the baseline is used.
+   */
+  private async makeRunner(): Promise<CommandRunner> {
     const dir = await this.dir();
-    return this.options.runnerFor(dir, { readOnlyPaths: [...new Set(this.readOnlyPaths)] });
+    const runner = this.options.runnerFor(dir, { readOnlyPaths: [...new Set(this.readOnlyPaths)] });
+    if (existsSync(path.join(dir, "node_modules"))) {
+      const probe = await runner.run({
+        argv: ["sh", "-c", "test -r node_modules/."],
+        cwd: dir,
+        timeoutMs: 30_000,
+      });
+      if (probe.exitCode !== 0) {
+        throw new Error(
+          "the baseline's commands cannot read the shared node_modules: the runner factory must pass RunnerOptions.readOnlyPaths to the sandbox (extraReadOnlyPaths)",
+        );
+      }
+    }
+    return runner;
   }
 
   private async resultsFile(): Promise<string> {

@@ -87,3 +87,27 @@ it("runs the baseline in a cached worktree that shares the workspace's node_modu
     "failing test: quadruples",
   ]);
 });
+
+it("treats every failure as new when the baseline cannot see the shared node_modules", async () => {
+  repo = await makeRepo(
+    {
+      "package.json": JSON.stringify({ type: "module", scripts: { test: "node --test test/" } }),
+      "node_modules/helper/package.json": JSON.stringify({
+        name: "helper",
+        type: "module",
+        main: "index.js",
+      }),
+      "node_modules/helper/index.js": "export const one = 1;\n",
+      "test/a.test.js":
+        'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { one } from "helper";\n\ntest("one", () => assert.equal(one, 2));\n',
+    },
+    { nodeModules: false },
+  );
+  await repo.write({ "src/extra.js": "export const extra = 1;\n" });
+  // A factory that drops the runner options, as a composition root that forgot them would.
+  const base = gateInput(repo);
+  const report = await runGate({ ...base, runnerFor: (dir) => base.runnerFor(dir) });
+  const tests = report.checks.find((c) => c.name === "tests")!;
+  expect(tests.findings.map((f) => f.preExisting)).toEqual([false]);
+  expect(tests.blocking).toBe(true);
+});
