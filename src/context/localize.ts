@@ -17,6 +17,7 @@ import {
   corpusToJSON,
   CORPUS_VERSION,
   scoreCorpus,
+  readHistory,
   TestIndex,
   type Corpus,
   type CorpusFile,
@@ -102,6 +103,7 @@ async function loadCorpus(input: LocalizeInput): Promise<Corpus> {
   }
   const files = input.files ?? (await listInventory(input.dir));
   const corpus = buildCorpus(await readCorpusFiles(input.dir, files));
+  corpus.history = await readHistory(input.dir, corpus.paths);
   if (cacheFile) {
     await mkdir(path.dirname(cacheFile), { recursive: true });
     const temporary = `${cacheFile}.${process.pid}.tmp`;

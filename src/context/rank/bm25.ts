@@ -49,6 +49,11 @@ export class Bm25Index {
     return this.postings.get(term)?.docs.length ?? 0;
   }
 
+  /** Documents that contain the term (ascending ids). */
+  documentsWith(term: string): readonly number[] {
+    return this.postings.get(term)?.docs ?? [];
+  }
+
   idf(term: string): number {
     const n = this.lengths.length;
     const df = this.documentFrequency(term);

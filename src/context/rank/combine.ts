@@ -5,6 +5,7 @@
  */
 import type { Corpus } from "./corpus.js";
 import { personalizedPageRank } from "./graph.js";
+import { historyScores } from "./history.js";
 import { findMentions } from "./mentions.js";
 import { isTestFile } from "./tests-for.js";
 import { splitIdentifier, stem, tokenize } from "./tokenize.js";
@@ -15,6 +16,8 @@ export interface RankWeights {
   body: number;
   mentions: number;
   graph: number;
+  /** Files changed by past commits whose messages read like the issue. */
+  history: number;
   /** Multipliers for files that are rarely what an issue needs changed. */
   testPrior: number;
   docPrior: number;
@@ -23,6 +26,8 @@ export interface RankWeights {
   minorLanguageFloor: number;
   /** Extra copies of the title's terms in the lexical query. */
   titleRepeat: number;
+  /** Multiplier for a library copied in under a versioned file name. */
+  vendoredPrior: number;
 }
 
 export const DEFAULT_WEIGHTS: RankWeights = {
@@ -31,11 +36,13 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   body: 1,
   mentions: 1,
   graph: 0.5,
+  history: 1,
   testPrior: 0.5,
   docPrior: 0.5,
   nonSourcePrior: 0.3,
   minorLanguageFloor: 0.4,
   titleRepeat: 3,
+  vendoredPrior: 0.2,
 };
 
 export interface ScoredDoc {
@@ -47,6 +54,8 @@ export interface ScoredDoc {
   mentioned: boolean;
 }
 
+/** `jquery-3.6.0.js`, `underscore-1.13.1.min.js`: a library copied in, not the project's code. */
+const VERSIONED_COPY = /[-_.]v?\d+\.\d+(\.\d+)?[^/]*\.\w+$/;
 const DOC_DIRS =
   /(^|\/)(docs?|examples?|samples?|demos?|benchmarks?|bench|scripts|playground|tutorials?)\//;
 
@@ -101,6 +110,7 @@ export function scoreCorpus(
       lexicalTotal;
   }
   const mentions = mentionSums.map((sum) => 1 - Math.exp(-sum));
+  const history = corpus.history ? historyScores(corpus.history, query, n) : new Float64Array(n);
 
   const seed = new Float64Array(n);
   for (let doc = 0; doc < n; doc++) seed[doc] = lexical[doc]! ** 4 + mentions[doc]!;
@@ -119,18 +129,20 @@ export function scoreCorpus(
 
   const scored: ScoredDoc[] = [];
   for (let doc = 0; doc < n; doc++) {
-    let score = lexical[doc]! + weights.mentions * mentions[doc]! + weights.graph * graph[doc]!;
+    let score =
+      lexical[doc]! + weights.mentions * mentions[doc]! + weights.graph * graph[doc]! + weights.history * history[doc]!;
     if (score <= 0) continue;
     const filePath = corpus.paths[doc]!;
     const test = isTestFile(filePath);
     if (test) score *= weights.testPrior;
+    else if (VERSIONED_COPY.test(filePath)) score *= weights.vendoredPrior;
     else if (DOC_DIRS.test(filePath)) score *= weights.docPrior;
     const language = corpus.languages[doc]!;
     score *= isSource(language) ? languagePrior(language) : weights.nonSourcePrior;
     const why = reasons[doc]!;
     why.push(
       `signals: path ${pathScores[doc]!.toFixed(2)}, names ${definitionScores[doc]!.toFixed(2)}, ` +
-        `body ${bodyScores[doc]!.toFixed(2)}, mentions ${mentions[doc]!.toFixed(2)}, graph ${graph[doc]!.toFixed(2)}`,
+        `body ${bodyScores[doc]!.toFixed(2)}, mentions ${mentions[doc]!.toFixed(2)}, graph ${graph[doc]!.toFixed(2)}, history ${history[doc]!.toFixed(2)}`,
     );
     scored.push({ doc, score, reasons: why, test, mentioned: mentions[doc]! > 0 });
   }

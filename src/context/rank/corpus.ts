@@ -6,6 +6,7 @@
 import { Bm25Index, type Bm25Snapshot } from "./bm25.js";
 import { extractDefinitions, extractImports } from "./definitions.js";
 import { buildImportGraph, type Edges } from "./graph.js";
+import { historyFromJSON, historyToJSON, type History, type HistorySnapshot } from "./history.js";
 import { pathTerms, tokenize } from "./tokenize.js";
 
 export interface CorpusFile {
@@ -22,6 +23,7 @@ export interface Corpus {
   bodyIndex: Bm25Index;
   definers: Map<string, number[]>;
   edges: Edges;
+  history?: History;
 }
 
 export interface CorpusSnapshot {
@@ -33,9 +35,10 @@ export interface CorpusSnapshot {
   bodyIndex: Bm25Snapshot;
   definers: [string, number[]][];
   edges: Edges;
+  history?: HistorySnapshot;
 }
 
-export const CORPUS_VERSION = 1;
+export const CORPUS_VERSION = 2;
 
 /** Beyond this, a file's body adds cost and little signal (the head names what the file is about). */
 const MAX_BODY_CHARS = 200_000;
@@ -82,6 +85,7 @@ export function corpusToJSON(corpus: Corpus): CorpusSnapshot {
     bodyIndex: corpus.bodyIndex.toJSON(),
     definers: [...corpus.definers],
     edges: corpus.edges,
+    ...(corpus.history ? { history: historyToJSON(corpus.history) } : {}),
   };
 }
 
@@ -95,6 +99,7 @@ export function corpusFromJSON(snapshot: CorpusSnapshot): Corpus | undefined {
     bodyIndex: Bm25Index.fromJSON(snapshot.bodyIndex),
     definers: new Map(snapshot.definers),
     edges: snapshot.edges,
+    ...(snapshot.history ? { history: historyFromJSON(snapshot.history) } : {}),
   };
 }
 

@@ -17,3 +17,5 @@ export type { Corpus, CorpusFile, CorpusSnapshot } from "./corpus.js";
 export { scoreCorpus, DEFAULT_WEIGHTS } from "./combine.js";
 export type { RankWeights, ScoredDoc } from "./combine.js";
 export { isTestFile, testSubject, TestIndex } from "./tests-for.js";
+export { readHistory, historyScores, HISTORY_COMMITS } from "./history.js";
+export type { History, HistorySnapshot } from "./history.js";

@@ -11,7 +11,12 @@ export interface MentionTarget {
   definers: ReadonlyMap<string, readonly number[]>;
   /** 0..1: how rare a name is in the repository's text (1 = almost nowhere); common names hint little. */
   rarity?: (name: string) => number;
+  /** Documents whose text uses a name (any occurrence, not only its definition). */
+  users?: (name: string) => readonly number[];
 }
+
+/** A name used in more files than this is not a pointer to any of them. */
+const MAX_USERS = 6;
 
 export interface MentionHit {
   doc: number;
@@ -184,16 +189,25 @@ export function findMentions(query: string, target: MentionTarget): MentionHit[]
   for (const span of query.matchAll(CODE_SPAN)) {
     for (const word of span[0].matchAll(IDENTIFIER)) note(word[0], 0.6);
   }
+  const titleEnd = query.trimStart().indexOf("\n");
+  const titleLength = (titleEnd < 0 ? query.length : titleEnd) + (query.length - query.trimStart().length);
   for (const word of query.matchAll(IDENTIFIER)) {
     const next = query[(word.index ?? 0) + word[0].length] ?? "";
-    if (looksLikeCode(word[0], next)) note(word[0], 1);
+    if (looksLikeCode(word[0], next)) note(word[0], (word.index ?? 0) < titleLength ? 1.5 : 1);
   }
   const rarity = target.rarity ?? (() => 1);
   for (const [name, weight] of names) {
     if (name.length < 3) continue;
     const definers = target.definers.get(name);
-    if (!definers || definers.length > MAX_DEFINERS) continue;
-    spread([...definers], weight * rarity(name) ** 2, `defines ${name}`);
+    if (definers && definers.length <= MAX_DEFINERS) {
+      spread([...definers], weight * rarity(name) ** 2, `defines ${name}`);
+      continue;
+    }
+    // A rare code name nobody defines (a config key, an option, a string) still points at the files using it.
+    const users = target.users?.(name) ?? [];
+    if (!definers && weight >= 1 && users.length > 0 && users.length <= MAX_USERS) {
+      spread([...users], 0.5 * weight * rarity(name) ** 2, `uses ${name}`);
+    }
   }
   // `Foo.bar`: the file that defines both is very likely the one meant.
   for (const dotted of seenDotted) {
