@@ -48,7 +48,8 @@ export interface PipelineDeps {
   /** The model for this job, already metered and budgeted (see llm/). */
   model: LanguageModel;
   meter: ModelMeter;
-  runnerFor: (dir: string) => CommandRunner;
+  /** The sandboxed runner for a directory; readOnlyPaths are extra paths it may read. */
+  runnerFor: (dir: string, options?: { readOnlyPaths?: string[] }) => CommandRunner;
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;

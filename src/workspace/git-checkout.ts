@@ -20,6 +20,8 @@ export interface GitCheckoutOptions {
   token?: string;
   /** Removed on dispose (the job's temporary folder, parent of dir). */
   disposeDir: string;
+  /** .git/config as prepare left it; put back before each git command of ours. */
+  gitConfig: string;
 }
 
 export class GitCheckout implements Checkout {
@@ -31,6 +33,7 @@ export class GitCheckout implements Checkout {
   readonly #env: Record<string, string>;
   readonly #token: string | undefined;
   readonly #disposeDir: string;
+  readonly #gitConfig: string;
 
   constructor(options: GitCheckoutOptions) {
     this.dir = options.dir;
@@ -41,6 +44,19 @@ export class GitCheckout implements Checkout {
     this.#env = options.env;
     this.#token = options.token;
     this.#disposeDir = options.disposeDir;
+    this.#gitConfig = options.gitConfig;
+  }
+
+  /**
+   * Repository code runs in this checkout during the gate and can write to .git. A config
+   * entry there (url.*.insteadOf, a filter driver, diff.external, include.path) would run a
+   * program or redirect the authenticated push, so our git commands only ever see the
+   * config that prepare wrote, and no attributes file of git's own.
+   */
+  async #restoreGitDir(): Promise<void> {
+    const gitDir = path.join(this.dir, ".git");
+    await writeFile(path.join(gitDir, "config"), this.#gitConfig);
+    await rm(path.join(gitDir, "info", "attributes"), { force: true });
   }
 
   async readFile(file: string): Promise<string> {
@@ -63,6 +79,7 @@ export class GitCheckout implements Checkout {
   }
 
   async listFiles(): Promise<string[]> {
+    await this.#restoreGitDir();
     const out = await this.#git.raw([
       "ls-files",
       "--cached",
@@ -74,6 +91,7 @@ export class GitCheckout implements Checkout {
   }
 
   async search(pattern: string, options: { maxResults?: number } = {}): Promise<SearchHit[]> {
+    await this.#restoreGitDir();
     const max = options.maxResults ?? 200;
     let out: string;
     try {
@@ -101,17 +119,34 @@ export class GitCheckout implements Checkout {
   }
 
   async changedFiles(): Promise<string[]> {
+    await this.#restoreGitDir();
     await this.#git.raw(["add", "-A"]);
-    const out = await this.#git.raw(["diff", "--cached", "--name-only", "-z", this.baseSha]);
+    const out = await this.#git.raw([
+      "diff",
+      "--cached",
+      "--no-ext-diff",
+      "--name-only",
+      "-z",
+      this.baseSha,
+    ]);
     return out.split("\0").filter(Boolean).sort();
   }
 
   async diff(): Promise<string> {
+    await this.#restoreGitDir();
     await this.#git.raw(["add", "-A"]);
-    return this.#git.raw(["diff", "--cached", "--no-color", this.baseSha]);
+    return this.#git.raw([
+      "diff",
+      "--cached",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      this.baseSha,
+    ]);
   }
 
   async discardChanges(paths: string[]): Promise<void> {
+    await this.#restoreGitDir();
     for (const file of paths) {
       const target = await resolveInside(this.dir, file);
       const inBase = await this.#git
@@ -128,6 +163,7 @@ export class GitCheckout implements Checkout {
     message: string,
     author: { name: string; email: string },
   ): Promise<string | undefined> {
+    await this.#restoreGitDir();
     await this.#git.raw(["add", "-A"]);
     const staged = await this.#git.raw(["diff", "--cached", "--name-only"]);
     if (staged.trim() === "") return undefined;
@@ -145,6 +181,7 @@ export class GitCheckout implements Checkout {
   }
 
   async push(options: { force?: boolean } = {}): Promise<void> {
+    await this.#restoreGitDir();
     const args = ["push", "--no-verify", "origin", `HEAD:refs/heads/${this.branch}`];
     if (options.force) args.splice(1, 0, "--force-with-lease");
     try {

@@ -3,7 +3,7 @@
  * second job on the same repository downloads only what is new), and a fresh local clone
  * of it for each job. The remote of the clone is the real URL, without credentials.
  */
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import type {
@@ -153,7 +153,9 @@ export function createGitWorkspace(
           { repo: `${input.repo.owner}/${input.repo.name}`, branch: input.branch, baseSha },
           "workspace ready",
         );
+        const gitConfig = await readFile(path.join(dir, ".git", "config"), "utf8");
         return new GitCheckout({
+          gitConfig,
           dir,
           baseSha,
           branch: input.branch,

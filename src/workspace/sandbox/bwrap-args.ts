@@ -43,10 +43,11 @@ export function bwrapArgv(plan: BwrapPlan, command: string[]): string[] {
     "/tmp",
   ];
   for (const dir of plan.tmpDirs) args.push("--dir", dir);
+  // Mounted after the private /tmp so that they stay visible when they live below it.
+  for (const p of plan.readOnlyPaths) args.push("--ro-bind-try", p, p);
+  // The masks come last, so that a read-only path cannot uncover a secret inside it.
   for (const dir of plan.maskedDirs) args.push("--tmpfs", dir);
   for (const file of plan.maskedFiles) args.push("--ro-bind", "/dev/null", file);
-  // Mounted after the tmpfs and the masks so that they stay visible when they live below them.
-  for (const p of plan.readOnlyPaths) args.push("--ro-bind-try", p, p);
   args.push("--bind", plan.root, plan.root);
   args.push("--unshare-all");
   if (plan.hardened) args.push("--unshare-user", "--disable-userns", "--cap-drop", "ALL");

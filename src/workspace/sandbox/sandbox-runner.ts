@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CommandRunner, Logger, RunCommandInput, RunCommandResult } from "../../core/index.js";
 import { PathSafetyError, PatchsmithError, silentLogger } from "../../core/index.js";
 import { bwrapArgv, credentialPaths } from "./bwrap-args.js";
@@ -26,10 +27,13 @@ export interface SandboxRunnerOptions {
   limits?: Partial<SandboxLimits>;
   /** Paths below /tmp that commands must still read (the private /tmp hides them otherwise). */
   extraReadOnlyPaths?: string[];
+  /** Files to hide from commands (patchsmith's private key, say); its own .env always is. */
+  hiddenFiles?: string[];
   /** Where bwrap lives, when not in a system directory. */
   bwrapPath?: string;
 }
 
+const PATCHSMITH_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SIGXCPU_EXIT = 128 + 24;
 const SIGXFSZ_EXIT = 128 + 25;
 const warned = new Set<string>();
@@ -150,9 +154,18 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
             cwd,
             env,
             network: input.network === true,
-            readOnlyPaths: (options.extraReadOnlyPaths ?? []).map((p) => path.resolve(p)),
+            // patchsmith's own tools (the built-in eslint, prettier) stay readable even when
+            // patchsmith is installed below /tmp, which the private /tmp would hide.
+            readOnlyPaths: [PATCHSMITH_ROOT, ...(options.extraReadOnlyPaths ?? [])].map((p) =>
+              path.resolve(p),
+            ),
             maskedDirs: masks.dirs.filter(exists),
-            maskedFiles: masks.files.filter(exists),
+            maskedFiles: [
+              ...masks.files,
+              path.join(PATCHSMITH_ROOT, ".env"),
+              path.resolve(".env"),
+              ...(options.hiddenFiles ?? []).map((p) => path.resolve(p)),
+            ].filter(exists),
             tmpDirs: [home],
           },
           argv,

@@ -204,6 +204,21 @@ describe.skipIf(!probe.path)(`bubblewrap sandbox ${probe.reason ?? ""}`, () => {
     }
   });
 
+  it("hides patchsmith's secret files, such as its private key, from the command", async () => {
+    const secretDir = await mkdtemp(path.join(process.cwd(), ".sandbox-secret-"));
+    const key = path.join(secretDir, "app.pem");
+    await writeFile(key, "-----BEGIN RSA PRIVATE KEY-----\nsecret\n");
+    try {
+      const hidden = createSandboxRunner({ root, mode: "required", hiddenFiles: [key] });
+      const result = await hidden.run({ argv: ["cat", key], cwd: root });
+      expect(result.output).not.toContain("PRIVATE KEY");
+      const visible = await runner().run({ argv: ["cat", key], cwd: root });
+      expect(visible.output).toContain("PRIVATE KEY");
+    } finally {
+      await rm(secretDir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps the private /tmp private", async () => {
     await writeFile(path.join(os.tmpdir(), `sandbox-host-${process.pid}`), "host");
     try {

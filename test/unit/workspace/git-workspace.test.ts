@@ -158,3 +158,26 @@ describe("git workspace", () => {
     expect(hits.map((h) => h.path).sort()).toEqual(["src/a.js", "src/c.js"]);
   });
 });
+
+describe("git workspace against repository code that writes to .git", () => {
+  it("ignores a url rewrite planted in .git/config, so the push still goes to the real remote", async () => {
+    const { remote, workspace, workDir } = await setup();
+    const checkout = await workspace.prepare({
+      repo: { owner: "acme", name: "widget" },
+      baseRef: "main",
+      branch: "b6",
+    });
+    cleanups.push(() => checkout.dispose());
+    const trap = path.join(workDir, "trap.git");
+    git(workDir, "init", "-q", "--bare", trap);
+    await writeFile(
+      path.join(checkout.dir, ".git", "config"),
+      `${await readFile(path.join(checkout.dir, ".git", "config"), "utf8")}[url "${trap}"]\n\tinsteadOf = ${remote.base}\n`,
+    );
+    await checkout.writeFile("x.txt", "x\n");
+    await checkout.commit("x", { name: "n", email: "e@x" });
+    await checkout.push();
+    expect(showFile(remote.bare, "b6", "x.txt")).toBe("x\n");
+    expect(showFile(trap, "b6", "x.txt")).toBeUndefined();
+  });
+});
