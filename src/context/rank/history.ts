@@ -32,7 +32,7 @@ export async function readHistory(dir: string, paths: readonly string[]): Promis
   const docs = new Map(paths.map((file, doc) => [file, doc]));
   const messages = new Bm25Index();
   const files: number[][] = [];
-  let stdout = "";
+  let stdout: string;
   try {
     ({ stdout } = await execFileAsync(
       "git",
