@@ -16,7 +16,8 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+[A-Za-z_]*[A-Za-z0-9_]*/g;
+// kebab-case words (`v-on`, `runtime-core`) are one name, so they meet `vOn` and `runtime_core`.
+const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z][A-Za-z0-9]*)*|[0-9]+[A-Za-z_]*[A-Za-z0-9_]*/g;
 
 /** `getHTTPResponse2` -> ["get", "http", "response2"]; `__init__` -> ["init"]. */
 export function splitIdentifier(word: string): string[] {
@@ -77,5 +78,5 @@ export function tokenize(text: string): string[] {
 /** Terms of a repository path: directories and the file name without its extension. */
 export function pathTerms(filePath: string): string[] {
   const withoutExtension = filePath.replace(/\.[A-Za-z0-9]+$/, "");
-  return tokenize(withoutExtension.replace(/[/\\.-]/g, " "));
+  return tokenize(withoutExtension.replace(/[/\\.]/g, " "));
 }
