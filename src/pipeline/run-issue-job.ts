@@ -23,7 +23,13 @@ import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/in
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
-import { checkRunFor, renderGateReport, repairInstructions, runGate } from "../gate/index.js";
+import {
+  changedLinesOf,
+  checkRunFor,
+  renderGateReport,
+  repairInstructions,
+  runGate,
+} from "../gate/index.js";
 import {
   StatusComment,
   branchName,
@@ -281,7 +287,10 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       }),
     );
     await github
-      .createCheckRun(job.repo, checkRunFor(gate, published.headSha))
+      .createCheckRun(
+        job.repo,
+        checkRunFor(gate, published.headSha, await changedLinesOf(work.dir, work.baseSha)),
+      )
       .catch((error: unknown) => {
         log.warn({ err: String(error) }, "could not create the check run");
       });

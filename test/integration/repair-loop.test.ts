@@ -121,6 +121,10 @@ describe("repair loop", () => {
     expect(pr.body).toMatch(/Quality gate: (failed|blocked)/i);
     const status = [...github.comments.values()].at(-1)!;
     expect(status).toMatch(/draft/);
+    expect(github.checkRuns[0]).toMatchObject({
+      conclusion: "failure",
+      title: expect.stringMatching(/tests/),
+    });
   });
 
   it("fails with the file and line when .github/patchsmith.yml is wrong, and changes nothing", async () => {
