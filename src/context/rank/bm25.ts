@@ -61,9 +61,9 @@ export class Bm25Index {
   }
 
   /** One score per document; a query term repeated counts with diminishing weight. */
-  score(queryTerms: readonly string[]): Float64Array {
-    const k1 = this.options.k1 ?? 1.2;
-    const b = this.options.b ?? 0.75;
+  score(queryTerms: readonly string[], override: Bm25Options = {}): Float64Array {
+    const k1 = override.k1 ?? this.options.k1 ?? 1.2;
+    const b = override.b ?? this.options.b ?? 0.75;
     const n = this.lengths.length;
     const scores = new Float64Array(n);
     if (n === 0) return scores;

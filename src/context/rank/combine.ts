@@ -6,6 +6,7 @@
 import type { Corpus } from "./corpus.js";
 import { personalizedPageRank } from "./graph.js";
 import { historyScores } from "./history.js";
+import { lexicalQuery } from "./query.js";
 import { findMentions } from "./mentions.js";
 import { isTestFile } from "./tests-for.js";
 import { splitIdentifier, stem, tokenize } from "./tokenize.js";
@@ -18,6 +19,12 @@ export interface RankWeights {
   graph: number;
   /** Files changed by past commits whose messages read like the issue. */
   history: number;
+  /** How many best-matching past commits vote, and how much a closer match counts over a looser one. */
+  historyVoters: number;
+  historySharpness: number;
+  /** BM25 parameters of the body field. */
+  bodyK1: number;
+  bodyB: number;
   /** Multipliers for files that are rarely what an issue needs changed. */
   testPrior: number;
   docPrior: number;
@@ -37,6 +44,10 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   mentions: 1,
   graph: 0.5,
   history: 1,
+  historyVoters: 25,
+  historySharpness: 1,
+  bodyK1: 1.2,
+  bodyB: 0.75,
   testPrior: 0.5,
   docPrior: 0.5,
   nonSourcePrior: 0.3,
@@ -76,11 +87,11 @@ export function scoreCorpus(
   // The title (first line) says what the issue is about; the body adds detail and noise.
   const title = query.trimStart().split("\n", 1)[0] ?? "";
   const titleTerms = tokenize(title);
-  const terms = [...tokenize(query)];
+  const terms = [...tokenize(lexicalQuery(query))];
   for (let i = 0; i < weights.titleRepeat; i++) terms.push(...titleTerms);
   const pathScores = normalize(corpus.pathIndex.score(terms));
   const definitionScores = normalize(corpus.definitionIndex.score(terms));
-  const bodyScores = normalize(corpus.bodyIndex.score(terms));
+  const bodyScores = normalize(corpus.bodyIndex.score(terms, { k1: weights.bodyK1, b: weights.bodyB }));
 
   const mentionSums = new Float64Array(n);
   const reasons: string[][] = Array.from({ length: n }, () => []);
@@ -110,7 +121,7 @@ export function scoreCorpus(
       lexicalTotal;
   }
   const mentions = mentionSums.map((sum) => 1 - Math.exp(-sum));
-  const history = corpus.history ? historyScores(corpus.history, query, n) : new Float64Array(n);
+  const history = corpus.history ? historyScores(corpus.history, query, n, weights.historyVoters, weights.historySharpness) : new Float64Array(n);
 
   const seed = new Float64Array(n);
   for (let doc = 0; doc < n; doc++) seed[doc] = lexical[doc]! ** 4 + mentions[doc]!;

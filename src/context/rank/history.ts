@@ -26,7 +26,7 @@ export const HISTORY_COMMITS = 5000;
 /** A commit touching more files than this is a sweep, not a fix. */
 const MAX_FILES_PER_COMMIT = 12;
 /** Commits whose messages best match the issue, that vote for files. */
-const VOTING_COMMITS = 25;
+export const VOTING_COMMITS = 25;
 
 export async function readHistory(dir: string, paths: readonly string[]): Promise<History> {
   const docs = new Map(paths.map((file, doc) => [file, doc]));
@@ -62,7 +62,13 @@ export async function readHistory(dir: string, paths: readonly string[]): Promis
 }
 
 /** One score per document in [0, 1]: how much the best-matching past commits changed it. */
-export function historyScores(history: History, query: string, documentCount: number): Float64Array {
+export function historyScores(
+  history: History,
+  query: string,
+  documentCount: number,
+  voters = VOTING_COMMITS,
+  sharpness = 1,
+): Float64Array {
   const scores = new Float64Array(documentCount);
   if (history.files.length === 0) return scores;
   const similarity = history.messages.score(tokenize(query.replace(/#\d+/g, " ")));
@@ -70,9 +76,9 @@ export function historyScores(history: History, query: string, documentCount: nu
   order.sort((a, b) => similarity[b]! - similarity[a]!);
   const best = similarity[order[0] ?? 0] ?? 0;
   if (best <= 0) return scores;
-  for (const commit of order.slice(0, VOTING_COMMITS)) {
+  for (const commit of order.slice(0, voters)) {
     const touched = history.files[commit]!;
-    const vote = similarity[commit]! / best / Math.sqrt(touched.length);
+    const vote = (similarity[commit]! / best) ** sharpness / Math.sqrt(touched.length);
     for (const doc of touched) scores[doc]! += vote;
   }
   let max = 0;
