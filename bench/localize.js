@@ -220,6 +220,37 @@ async function main() {
     options.direct = true;
   }
   options.scratch = mkdtempSync(path.join(tmpdir(), "patchsmith-bench-"));
+  // An interrupted run must not leave worktrees registered in the mirrors.
+  const active = new Map();
+  const cleanup = () => {
+    for (const [worktree, gitDir] of active) {
+      try {
+        execFileSync("git", ["--git-dir", gitDir, "worktree", "remove", "--force", worktree], {
+          stdio: "ignore",
+        });
+        execFileSync("git", ["--git-dir", gitDir, "worktree", "prune"], { stdio: "ignore" });
+      } catch {
+        // best effort: `git worktree prune` later removes what is left
+      }
+    }
+    active.clear();
+    rmSync(options.scratch, { recursive: true, force: true });
+  };
+  const cleanupOne = (worktree) => {
+    const gitDir = active.get(worktree);
+    if (!gitDir) return;
+    execFileSync("git", ["--git-dir", gitDir, "worktree", "remove", "--force", worktree], {
+      stdio: "ignore",
+    });
+    execFileSync("git", ["--git-dir", gitDir, "worktree", "prune"], { stdio: "ignore" });
+    active.delete(worktree);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
   const setNames = options.set === "all" ? Object.keys(SETS) : [options.set];
   const report = { mode: options.direct ? "direct" : "cli", sets: {} };
   const started = Date.now();
@@ -250,6 +281,7 @@ async function main() {
           ],
           { stdio: "ignore" },
         );
+        active.set(worktree, gitDir);
         try {
           for (const row of repoRows) {
             execFileSync(
@@ -291,10 +323,7 @@ async function main() {
             }
           }
         } finally {
-          execFileSync("git", ["--git-dir", gitDir, "worktree", "remove", "--force", worktree], {
-            stdio: "ignore",
-          });
-          execFileSync("git", ["--git-dir", gitDir, "worktree", "prune"], { stdio: "ignore" });
+          cleanupOne(worktree);
         }
       }
       const perRepo = [...byRepo.keys()].map((repo) => [
@@ -310,7 +339,7 @@ async function main() {
       };
     }
   } finally {
-    rmSync(options.scratch, { recursive: true, force: true });
+    cleanup();
   }
   report.seconds = Math.round((Date.now() - started) / 1000);
   if (options.json) console.log(JSON.stringify(report, null, 2));
