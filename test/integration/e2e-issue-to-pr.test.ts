@@ -4,6 +4,7 @@
  * (strict both ways), a local bare repository as the git remote, and the real sandbox and
  * quality gate running the project's own test script.
  */
+import { pino } from "pino";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
@@ -33,6 +34,7 @@ let probot: Probot;
 let queue: JobQueue;
 let outcomes: JobOutcome[];
 let remote: Awaited<ReturnType<typeof makeRemote>>;
+let logLines: string[];
 
 beforeEach(async () => {
   remote = await makeRemote(OWNER, NAME, BUGGY_SUM_PROJECT);
@@ -47,9 +49,11 @@ beforeEach(async () => {
   probot = createTestProbot();
   queue = createInProcessQueue();
   outcomes = [];
+  logLines = [];
+  const logger = pino({ level: "trace" }, { write: (line: string) => void logLines.push(line) });
   const handler = createJobHandler({
     env,
-    logger: probot.log,
+    logger,
     githubFor: (job) => githubForJob(probot, job, BOT),
     onOutcome: (_job, outcome) => outcomes.push(outcome),
   });
@@ -182,6 +186,15 @@ describe("issue to pull request", () => {
     await queue.drain();
     expectPublished(seen);
     expect(llm.requests).toHaveLength(3);
+    // The worker logged its run, and no credential is in any line of it.
+    expect(logLines.length).toBeGreaterThan(3);
+    for (const secret of [
+      "ghs_repositoryscopedtoken0000",
+      "ghs_testinstallationtoken0000",
+      "sk-ant-test-key-000000",
+    ]) {
+      expect(logLines.filter((line) => line.includes(secret))).toEqual([]);
+    }
     expect(JSON.stringify(llm.requests[0]!.body.messages)).toContain("returns -1 instead of 3");
   });
 
