@@ -22,6 +22,8 @@ export interface RankWeights {
   /** How many best-matching past commits vote, and how much a closer match counts over a looser one. */
   historyVoters: number;
   historySharpness: number;
+  /** How much a file's overall change count discounts its history votes. */
+  historyDiscount: number;
   /** BM25 parameters of the body field. */
   bodyK1: number;
   bodyB: number;
@@ -46,6 +48,7 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   history: 1,
   historyVoters: 25,
   historySharpness: 1,
+  historyDiscount: 0,
   bodyK1: 1.2,
   bodyB: 0.75,
   testPrior: 0.5,
@@ -121,7 +124,7 @@ export function scoreCorpus(
       lexicalTotal;
   }
   const mentions = mentionSums.map((sum) => 1 - Math.exp(-sum));
-  const history = corpus.history ? historyScores(corpus.history, query, n, weights.historyVoters, weights.historySharpness) : new Float64Array(n);
+  const history = corpus.history ? historyScores(corpus.history, query, n, weights.historyVoters, weights.historySharpness, weights.historyDiscount) : new Float64Array(n);
 
   const seed = new Float64Array(n);
   for (let doc = 0; doc < n; doc++) seed[doc] = lexical[doc]! ** 4 + mentions[doc]!;

@@ -68,6 +68,7 @@ export function historyScores(
   documentCount: number,
   voters = VOTING_COMMITS,
   sharpness = 1,
+  discount = 0,
 ): Float64Array {
   const scores = new Float64Array(documentCount);
   if (history.files.length === 0) return scores;
@@ -76,10 +77,14 @@ export function historyScores(
   order.sort((a, b) => similarity[b]! - similarity[a]!);
   const best = similarity[order[0] ?? 0] ?? 0;
   if (best <= 0) return scores;
+  // A file nearly every commit touches (a changelog, setup.py, CI config) wins every vote unless
+  // its votes are discounted by how often it changes at all.
+  const changes = new Map<number, number>();
+  if (discount > 0) for (const touched of history.files) for (const doc of touched) changes.set(doc, (changes.get(doc) ?? 0) + 1);
   for (const commit of order.slice(0, voters)) {
     const touched = history.files[commit]!;
     const vote = (similarity[commit]! / best) ** sharpness / Math.sqrt(touched.length);
-    for (const doc of touched) scores[doc]! += vote;
+    for (const doc of touched) scores[doc]! += vote / (1 + discount * Math.log1p(changes.get(doc) ?? 0));
   }
   let max = 0;
   for (const value of scores) if (value > max) max = value;

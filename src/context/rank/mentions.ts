@@ -32,6 +32,7 @@ const JS_FRAME = /\bat (?:([\w$.<>]+) )?\(?((?:[A-Za-z]:)?[^\s()]+?):(\d+)(?::\d
 const PATH_LIKE = /[\w.@~+-]*(?:[/\\][\w.@~+-]+)*\.([A-Za-z][A-Za-z0-9]{0,5})\b/g;
 const DOTTED = /(?<![\w./])[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+/g;
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+const DETAILS = /<details>[\s\S]*?<\/details>/gi;
 const CODE_SPAN = /```[\s\S]*?```|`[^`\n]+`/g;
 
 class PathLookup {
@@ -186,13 +187,16 @@ export function findMentions(query: string, target: MentionTarget): MentionHit[]
   const names = new Map<string, number>();
   const note = (name: string, weight: number) =>
     names.set(name, Math.max(names.get(name) ?? 0, weight));
-  for (const span of query.matchAll(CODE_SPAN)) {
+  // Collapsed <details> blocks hold environment reports and logs (`xr.show_versions()` output):
+  // names there say little about the bug. Frames and paths above still read them.
+  const namesText = query.replace(DETAILS, " ");
+  for (const span of namesText.matchAll(CODE_SPAN)) {
     for (const word of span[0].matchAll(IDENTIFIER)) note(word[0], 0.6);
   }
   const titleEnd = query.trimStart().indexOf("\n");
   const titleLength = (titleEnd < 0 ? query.length : titleEnd) + (query.length - query.trimStart().length);
-  for (const word of query.matchAll(IDENTIFIER)) {
-    const next = query[(word.index ?? 0) + word[0].length] ?? "";
+  for (const word of namesText.matchAll(IDENTIFIER)) {
+    const next = namesText[(word.index ?? 0) + word[0].length] ?? "";
     if (looksLikeCode(word[0], next)) note(word[0], (word.index ?? 0) < titleLength ? 1.5 : 1);
   }
   const rarity = target.rarity ?? (() => 1);
