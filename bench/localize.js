@@ -333,6 +333,14 @@ async function main() {
       report.sets[setName] = {
         all: summarize(results),
         perRepo: Object.fromEntries(perRepo),
+        rows: results.map((r) => ({
+          id: r.id,
+          repo: r.repo,
+          gold: r.gold,
+          top: r.top,
+          patchsmith: r.patchsmith,
+          bm25: r.bm25,
+        })),
         misses: results
           .filter((r) => !r.patchsmith["acc@5"])
           .map((r) => ({ id: r.id, gold: r.gold, top: r.top })),

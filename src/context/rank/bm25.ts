@@ -44,6 +44,15 @@ export class Bm25Index {
     return doc;
   }
 
+  /** Terms in one document, and on average. */
+  lengthOf(doc: number): number {
+    return this.lengths[doc] ?? 0;
+  }
+
+  get averageLength(): number {
+    return this.lengths.length === 0 ? 0 : this.totalLength / this.lengths.length;
+  }
+
   /** How many documents contain the term. */
   documentFrequency(term: string): number {
     return this.postings.get(term)?.docs.length ?? 0;

@@ -22,6 +22,10 @@ export interface RankWeights {
   /** How many best-matching past commits vote, and how much a closer match counts over a looser one. */
   historyVoters: number;
   historySharpness: number;
+  /** The title's terms matched against paths only. */
+  titlePath: number;
+  /** How much a file's number of definitions discounts "defines X" mentions. */
+  definitionLengthNorm: number;
   /** How much a file's overall change count discounts its history votes. */
   historyDiscount: number;
   /** BM25 parameters of the body field. */
@@ -49,6 +53,8 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   historyVoters: 25,
   historySharpness: 1,
   historyDiscount: 0,
+  definitionLengthNorm: 0,
+  titlePath: 0.6,
   bodyK1: 1.2,
   bodyB: 0.75,
   testPrior: 0.5,
@@ -94,7 +100,9 @@ export function scoreCorpus(
   for (let i = 0; i < weights.titleRepeat; i++) terms.push(...titleTerms);
   const pathScores = normalize(corpus.pathIndex.score(terms));
   const definitionScores = normalize(corpus.definitionIndex.score(terms));
-  const bodyScores = normalize(corpus.bodyIndex.score(terms, { k1: weights.bodyK1, b: weights.bodyB }));
+  const bodyScores = normalize(
+    corpus.bodyIndex.score(terms, { k1: weights.bodyK1, b: weights.bodyB }),
+  );
 
   const mentionSums = new Float64Array(n);
   const reasons: string[][] = Array.from({ length: n }, () => []);
@@ -109,11 +117,24 @@ export function scoreCorpus(
     definers: corpus.definers,
     rarity,
   })) {
-    mentionSums[hit.doc]! += hit.weight;
+    // A file defining hundreds of names matches some name in most issues; discount like BM25 does length.
+    const isDefinition = hit.reason.startsWith("defines");
+    const relative =
+      corpus.definitionIndex.lengthOf(hit.doc) / (corpus.definitionIndex.averageLength || 1);
+    const lengthNorm = isDefinition
+      ? 1 / (1 + weights.definitionLengthNorm * Math.log1p(relative))
+      : 1;
+    mentionSums[hit.doc]! += hit.weight * lengthNorm;
     const list = reasons[hit.doc]!;
     if (list.length < 6 && !list.includes(hit.reason)) list.push(hit.reason);
   }
 
+  // The title against file paths alone: "linkcheck ignores anchors" is about linkcheck.py.
+  // Only when a body dilutes the title: for a one-line query the lexical score already is the title's.
+  const bodyShare =
+    terms.length > 0 ? 1 - (titleTerms.length * (1 + weights.titleRepeat)) / terms.length : 0;
+  const titlePathWeight = weights.titlePath * Math.max(0, bodyShare);
+  const titlePath = normalize(corpus.pathIndex.score(titleTerms));
   const lexical = new Float64Array(n);
   const lexicalTotal = weights.path + weights.definitions + weights.body;
   for (let doc = 0; doc < n; doc++) {
@@ -124,7 +145,16 @@ export function scoreCorpus(
       lexicalTotal;
   }
   const mentions = mentionSums.map((sum) => 1 - Math.exp(-sum));
-  const history = corpus.history ? historyScores(corpus.history, query, n, weights.historyVoters, weights.historySharpness, weights.historyDiscount) : new Float64Array(n);
+  const history = corpus.history
+    ? historyScores(
+        corpus.history,
+        query,
+        n,
+        weights.historyVoters,
+        weights.historySharpness,
+        weights.historyDiscount,
+      )
+    : new Float64Array(n);
 
   const seed = new Float64Array(n);
   for (let doc = 0; doc < n; doc++) seed[doc] = lexical[doc]! ** 4 + mentions[doc]!;
@@ -144,7 +174,11 @@ export function scoreCorpus(
   const scored: ScoredDoc[] = [];
   for (let doc = 0; doc < n; doc++) {
     let score =
-      lexical[doc]! + weights.mentions * mentions[doc]! + weights.graph * graph[doc]! + weights.history * history[doc]!;
+      lexical[doc]! +
+      weights.mentions * mentions[doc]! +
+      weights.graph * graph[doc]! +
+      weights.history * history[doc]! +
+      titlePathWeight * titlePath[doc]!;
     if (score <= 0) continue;
     const filePath = corpus.paths[doc]!;
     const test = isTestFile(filePath);

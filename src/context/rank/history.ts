@@ -36,7 +36,15 @@ export async function readHistory(dir: string, paths: readonly string[]): Promis
   try {
     ({ stdout } = await execFileAsync(
       "git",
-      ["log", "--no-merges", "--no-renames", `-n${HISTORY_COMMITS}`, "--format=%x00%s%n%b%x01", "--name-only", "HEAD"],
+      [
+        "log",
+        "--no-merges",
+        "--no-renames",
+        `-n${HISTORY_COMMITS}`,
+        "--format=%x00%s%n%b%x01",
+        "--name-only",
+        "HEAD",
+      ],
       { cwd: dir, maxBuffer: 256 * 1024 * 1024 },
     ));
   } catch {
@@ -52,7 +60,9 @@ export async function readHistory(dir: string, paths: readonly string[]): Promis
       .map((line) => line.trim())
       .filter(Boolean);
     if (changed.length === 0 || changed.length > MAX_FILES_PER_COMMIT) continue;
-    const touched = changed.map((file) => docs.get(file)).filter((doc): doc is number => doc !== undefined);
+    const touched = changed
+      .map((file) => docs.get(file))
+      .filter((doc): doc is number => doc !== undefined);
     if (touched.length === 0) continue;
     // Issue references like "(fix #123)" say nothing about the code.
     messages.add(tokenize(record.slice(0, split).replace(/#\d+/g, " ")));
@@ -80,11 +90,14 @@ export function historyScores(
   // A file nearly every commit touches (a changelog, setup.py, CI config) wins every vote unless
   // its votes are discounted by how often it changes at all.
   const changes = new Map<number, number>();
-  if (discount > 0) for (const touched of history.files) for (const doc of touched) changes.set(doc, (changes.get(doc) ?? 0) + 1);
+  if (discount > 0)
+    for (const touched of history.files)
+      for (const doc of touched) changes.set(doc, (changes.get(doc) ?? 0) + 1);
   for (const commit of order.slice(0, voters)) {
     const touched = history.files[commit]!;
     const vote = (similarity[commit]! / best) ** sharpness / Math.sqrt(touched.length);
-    for (const doc of touched) scores[doc]! += vote / (1 + discount * Math.log1p(changes.get(doc) ?? 0));
+    for (const doc of touched)
+      scores[doc]! += vote / (1 + discount * Math.log1p(changes.get(doc) ?? 0));
   }
   let max = 0;
   for (const value of scores) if (value > max) max = value;

@@ -194,7 +194,8 @@ export function findMentions(query: string, target: MentionTarget): MentionHit[]
     for (const word of span[0].matchAll(IDENTIFIER)) note(word[0], 0.6);
   }
   const titleEnd = query.trimStart().indexOf("\n");
-  const titleLength = (titleEnd < 0 ? query.length : titleEnd) + (query.length - query.trimStart().length);
+  const titleLength =
+    (titleEnd < 0 ? query.length : titleEnd) + (query.length - query.trimStart().length);
   for (const word of namesText.matchAll(IDENTIFIER)) {
     const next = namesText[(word.index ?? 0) + word[0].length] ?? "";
     if (looksLikeCode(word[0], next)) note(word[0], (word.index ?? 0) < titleLength ? 1.5 : 1);

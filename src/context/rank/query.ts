@@ -7,7 +7,8 @@
 /** `numpy   1.19.2`, `pytest==6.0.0`, `- pluggy: 0.13.1`: one package and its version per line. */
 const VERSION_LINE = /^\s*[-*]?\s*[\w.\-[\]]+\s*(==|>=|:|\s)\s*v?\d+(\.\d+)+/;
 /** A collapsed block whose summary says it is an environment report. */
-const ENVIRONMENT_DETAILS = /<details>\s*(<summary>)?[^\n]{0,200}?(version|environment|system info|pip list|conda list|pip freeze)[\s\S]*?<\/details>/gi;
+const ENVIRONMENT_DETAILS =
+  /<details>\s*(<summary>)?[^\n]{0,200}?(version|environment|system info|pip list|conda list|pip freeze)[\s\S]*?<\/details>/gi;
 const INSTALLED_VERSIONS = /INSTALLED VERSIONS[\s\S]*?(```|$)/g;
 const TEMPLATE_COMMENT = /<!--[\s\S]*?-->/g;
 const CHECKLIST_LINE = /^\s*[-*] \[[ xX]\] /;
@@ -20,6 +21,8 @@ export function lexicalQuery(query: string): string {
     .replace(INSTALLED_VERSIONS, " ")
     .split("\n");
   // The title stays whole even when it starts with a version ("pytest 6.0 breaks xfail").
-  const kept = body.filter((line) => !VERSION_LINE.test(line) && !CHECKLIST_LINE.test(line) && !RULE_LINE.test(line));
+  const kept = body.filter(
+    (line) => !VERSION_LINE.test(line) && !CHECKLIST_LINE.test(line) && !RULE_LINE.test(line),
+  );
   return [title, ...kept].join("\n");
 }

@@ -17,7 +17,8 @@ const STOP_WORDS = new Set(
 );
 
 // kebab-case words (`v-on`, `runtime-core`) are one name, so they meet `vOn` and `runtime_core`.
-const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z][A-Za-z0-9]*)*|[0-9]+[A-Za-z_]*[A-Za-z0-9_]*/g;
+const IDENTIFIER =
+  /[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z][A-Za-z0-9]*)*|[0-9]+[A-Za-z_]*[A-Za-z0-9_]*/g;
 
 /** `getHTTPResponse2` -> ["get", "http", "response2"]; `__init__` -> ["init"]. */
 export function splitIdentifier(word: string): string[] {
