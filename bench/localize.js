@@ -19,6 +19,9 @@ const USAGE = `usage: npm run build && npm run bench:localize -- [options]
   --data-dir DIR             the jsonl files (default ../shared/bench from the repo root)
   --direct                   call dist/context/localize.js in-process instead of the CLI
   --json                     print the summary as JSON
+Methods: patchsmith (the localize command), bm25 (plain BM25 over source files, path x3 + body,
+lowercase alphanumeric words: the reference; "ratio" is patchsmith / bm25), bm25Code (the same
+BM25 with patchsmith's code-aware tokenizer).
   --cache-dir DIR            keep each commit's ranking index there (direct mode; for tuning)
   --no-baseline              skip BM25 (tuning runs only; reported figures always include it)
   --weights JSON             override ranking weights (direct mode; for tuning)
@@ -130,6 +133,7 @@ function summarize(results) {
   };
   const patchsmith = sum("patchsmith");
   const bm25 = sum("bm25");
+  const bm25Code = sum("bm25Code");
   const ratio = {};
   for (const key of Object.keys(patchsmith))
     ratio[key] = bm25[key] > 0 ? Number((patchsmith[key] / bm25[key]).toFixed(2)) : null;
@@ -139,7 +143,12 @@ function summarize(results) {
     patchsmith,
     bm25,
     ratio,
-    meanMs: { patchsmith: Math.round(ms("patchsmith")), bm25: Math.round(ms("bm25")) },
+    bm25Code,
+    meanMs: {
+      patchsmith: Math.round(ms("patchsmith")),
+      bm25: Math.round(ms("bm25")),
+      bm25Code: Math.round(ms("bm25Code")),
+    },
   };
 }
 
@@ -178,11 +187,14 @@ async function runPatchsmith(dist, options, worktree, query, files) {
   return parsed.files.map((f) => f.path);
 }
 
-async function runBaseline(dist, worktree, query, files) {
+// BM25 over the source files: `plain` is the reference baseline (ratios are against it);
+// `code` uses patchsmith's tokenizer, to show what tokenization alone is worth.
+async function runBaseline(dist, worktree, query, files, tokenizer) {
   const sources = files.filter((f) => dist.languages.SOURCE_LANGUAGES.has(f.language));
   const corpusFiles = await dist.localizeModule.readCorpusFiles(worktree, sources);
-  const index = dist.rank.baselineIndex(corpusFiles);
-  const scores = index.score(dist.rank.tokenize(query));
+  const index = dist.rank.baselineIndex(corpusFiles, tokenizer);
+  const words = tokenizer === "plain" ? dist.rank.plainTokenize : dist.rank.tokenize;
+  const scores = index.score(words(query));
   return [...scores.keys()]
     .filter((i) => scores[i] > 0)
     .sort((a, b) => scores[b] - scores[a] || a - b)
@@ -200,7 +212,7 @@ function table(title, groups) {
     "|---|---|---|" + "---|".repeat(KS.length * 2 + 1),
   ];
   for (const [name, s] of groups) {
-    for (const method of ["patchsmith", "bm25", "ratio"]) {
+    for (const method of ["patchsmith", "bm25", "ratio", "bm25Code"]) {
       const cells = [
         ...KS.map((k) => s[method][`acc@${k}`]),
         ...KS.map((k) => s[method][`hit@${k}`]),
@@ -304,8 +316,17 @@ async function main() {
             t = globalThis.performance.now();
             const bm = options.noBaseline
               ? []
-              : (await runBaseline(dist, worktree, row.query, files)).filter((p) => !isTest(p));
+              : (await runBaseline(dist, worktree, row.query, files, "plain")).filter(
+                  (p) => !isTest(p),
+                );
             const bmMs = globalThis.performance.now() - t;
+            t = globalThis.performance.now();
+            const bmCode = options.noBaseline
+              ? []
+              : (await runBaseline(dist, worktree, row.query, files, "code")).filter(
+                  (p) => !isTest(p),
+                );
+            const bmCodeMs = globalThis.performance.now() - t;
             results.push({
               id: row.id,
               repo,
@@ -313,7 +334,8 @@ async function main() {
               top: ps.slice(0, 5),
               patchsmith: metrics(ps, gold),
               bm25: metrics(bm, gold),
-              ms: { patchsmith: psMs, bm25: bmMs },
+              bm25Code: metrics(bmCode, gold),
+              ms: { patchsmith: psMs, bm25: bmMs, bm25Code: bmCodeMs },
             });
             if (process.env.BENCH_VERBOSE) {
               const r = results.at(-1);

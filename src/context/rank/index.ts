@@ -9,6 +9,7 @@ export type { Edges } from "./graph.js";
 export {
   buildCorpus,
   baselineIndex,
+  plainTokenize,
   corpusToJSON,
   corpusFromJSON,
   CORPUS_VERSION,
