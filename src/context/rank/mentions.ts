@@ -169,7 +169,7 @@ export function findMentions(query: string, target: MentionTarget): MentionHit[]
       const { docs, matched } = lookup.matchModule(parts.slice(0, i));
       if (matched < i || docs.length === 0) continue;
       if (i >= 2)
-        spread(docs, i === parts.length ? 1.2 : 0.8, `module ${parts.slice(0, i).join(".")}`);
+        spread(docs, i === parts.length ? 0.6 : 0.4, `module ${parts.slice(0, i).join(".")}`);
       const member = parts[i];
       if (member) {
         const definers = (target.definers.get(member) ?? []).filter((doc) =>
