@@ -42,6 +42,10 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       usd: formatUsd(input.report.costUsd),
     },
     hasRisks: input.plan.risks.length > 0,
+    hasRepairs: input.report.gateRounds.length > 1,
+    rounds: input.report.gateRounds.map((r, index) => ({
+      label: `${index === 0 ? "" : "→ "}${index === 0 ? "first try" : `repair ${r.round}`} ${r.passed ? "✅" : `❌ (${r.blocking.join(", ")})`}`,
+    })),
     hasTimings: input.report.stages.length > 0,
     timings: input.report.stages.map((s) => ({
       stage: s.stage,

@@ -100,6 +100,9 @@ describe("repair loop", () => {
     expect(JSON.stringify(model.calls[3]!.messages)).toMatch(/tests/i);
     expect(JSON.stringify(model.calls[3]!.messages)).toMatch(/sum\.test\.js|adds/);
     expect(github.pullRequests[0]!.draft).toBe(false);
+    expect(github.pullRequests[0]!.body).toMatch(
+      /\*\*Rounds:\*\* first try ❌ \(tests\) → repair 1 ✅/,
+    );
     expect(showFile(repo, BRANCH, "src/sum.js")).toContain("a + b");
     expect(showFile(repo, BRANCH, "src/multiply.js")).toContain("a * b");
   });
