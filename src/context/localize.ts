@@ -113,6 +113,8 @@ async function loadCorpus(input: LocalizeInput): Promise<Corpus> {
   return corpus;
 }
 
+const testIndexes = new WeakMap<readonly string[], TestIndex>();
+
 export function rankCorpus(
   corpus: Corpus,
   query: string,
@@ -120,8 +122,18 @@ export function rankCorpus(
   explain: boolean,
   weights: RankWeights = DEFAULT_WEIGHTS,
 ): RankedFile[] {
-  const scored = scoreCorpus(corpus, query, (language) => SOURCE_LANGUAGES.has(language), weights);
-  const tests = new TestIndex(corpus.paths);
+  const scored = scoreCorpus(
+    corpus,
+    query,
+    (language) => SOURCE_LANGUAGES.has(language),
+    weights,
+    explain ? top : 0,
+  );
+  let tests = testIndexes.get(corpus.paths);
+  if (!tests) {
+    tests = new TestIndex(corpus.paths);
+    testIndexes.set(corpus.paths, tests);
+  }
   const out: RankedFile[] = [];
   const emitted = new Set<string>();
   const emit = (filePath: string, score: number, reasons: string[]) => {

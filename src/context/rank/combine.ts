@@ -79,6 +79,18 @@ const VERSIONED_COPY = /[-_.]v?\d+\.\d+(\.\d+)?[^/]*\.\w+$/;
 const DOC_DIRS =
   /(^|\/)(docs?|examples?|samples?|demos?|benchmarks?|bench|scripts|playground|tutorials?)\//;
 
+const testFlagCache = new WeakMap<readonly string[], Uint8Array>();
+
+/** isTestFile for every path, once per corpus: a warm worker ranks many issues on one index. */
+function testFlagsOf(paths: readonly string[]): Uint8Array {
+  let flags = testFlagCache.get(paths);
+  if (!flags) {
+    flags = Uint8Array.from(paths, (file) => (isTestFile(file) ? 1 : 0));
+    testFlagCache.set(paths, flags);
+  }
+  return flags;
+}
+
 function normalize(scores: Float64Array): Float64Array {
   let max = 0;
   for (const value of scores) if (value > max) max = value;
@@ -91,6 +103,8 @@ export function scoreCorpus(
   query: string,
   isSource: (language: string) => boolean,
   weights: RankWeights = DEFAULT_WEIGHTS,
+  /** How many of the best files get a breakdown of their signals in `reasons` (0: none). */
+  explain = 0,
 ): ScoredDoc[] {
   const n = corpus.paths.length;
   // The title (first line) says what the issue is about; the body adds detail and noise.
@@ -105,7 +119,8 @@ export function scoreCorpus(
   );
 
   const mentionSums = new Float64Array(n);
-  const reasons: string[][] = Array.from({ length: n }, () => []);
+  // Sparse: only the files something points at get a list, so a 30,000-file repo does not allocate 30,000.
+  const reasons = new Map<number, string[]>();
   const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
   const rarity = (name: string) => {
     const parts = splitIdentifier(name);
@@ -125,7 +140,8 @@ export function scoreCorpus(
       ? 1 / (1 + weights.definitionLengthNorm * Math.log1p(relative))
       : 1;
     mentionSums[hit.doc]! += hit.weight * lengthNorm;
-    const list = reasons[hit.doc]!;
+    let list = reasons.get(hit.doc);
+    if (!list) reasons.set(hit.doc, (list = []));
     if (list.length < 6 && !list.includes(hit.reason)) list.push(hit.reason);
   }
 
@@ -171,6 +187,7 @@ export function scoreCorpus(
   const languagePrior = (language: string) =>
     Math.min(1, weights.minorLanguageFloor + 3 * ((languageCounts.get(language) ?? 0) / mainCount));
 
+  const testFlags = testFlagsOf(corpus.paths);
   const scored: ScoredDoc[] = [];
   for (let doc = 0; doc < n; doc++) {
     let score =
@@ -181,19 +198,32 @@ export function scoreCorpus(
       titlePathWeight * titlePath[doc]!;
     if (score <= 0) continue;
     const filePath = corpus.paths[doc]!;
-    const test = isTestFile(filePath);
+    const test = testFlags[doc] === 1;
     if (test) score *= weights.testPrior;
     else if (VERSIONED_COPY.test(filePath)) score *= weights.vendoredPrior;
     else if (DOC_DIRS.test(filePath)) score *= weights.docPrior;
     const language = corpus.languages[doc]!;
     score *= isSource(language) ? languagePrior(language) : weights.nonSourcePrior;
-    const why = reasons[doc]!;
-    why.push(
-      `signals: path ${pathScores[doc]!.toFixed(2)}, names ${definitionScores[doc]!.toFixed(2)}, ` +
-        `body ${bodyScores[doc]!.toFixed(2)}, mentions ${mentions[doc]!.toFixed(2)}, graph ${graph[doc]!.toFixed(2)}, history ${history[doc]!.toFixed(2)}`,
-    );
-    scored.push({ doc, score, reasons: why, test, mentioned: mentions[doc]! > 0 });
+    scored.push({
+      doc,
+      score,
+      reasons: reasons.get(doc) ?? [],
+      test,
+      mentioned: mentions[doc]! > 0,
+    });
   }
   scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  if (explain) {
+    // Only the files that will be shown get the (string-heavy) breakdown.
+    for (const entry of scored.slice(0, explain)) {
+      const doc = entry.doc;
+      entry.reasons = [
+        ...entry.reasons,
+        `signals: path ${pathScores[doc]!.toFixed(2)}, names ${definitionScores[doc]!.toFixed(2)}, ` +
+          `body ${bodyScores[doc]!.toFixed(2)}, mentions ${mentions[doc]!.toFixed(2)}, graph ${graph[doc]!.toFixed(2)}, ` +
+          `history ${history[doc]!.toFixed(2)}`,
+      ];
+    }
+  }
   return scored;
 }

@@ -91,6 +91,19 @@ export function buildImportGraph(
   });
 }
 
+const undirectedCache = new WeakMap<Edges, number[][]>();
+
+function undirected(edges: Edges): number[][] {
+  let neighbours = undirectedCache.get(edges);
+  if (!neighbours) {
+    const built: number[][] = edges.map((targets) => [...targets]);
+    edges.forEach((targets, doc) => targets.forEach((target) => built[target]!.push(doc)));
+    undirectedCache.set(edges, built);
+    neighbours = built;
+  }
+  return neighbours;
+}
+
 /**
  * PageRank with restarts to `seed`, over imports in both directions (a file and what imports it
  * are both "near"). Returns scores that sum to about 1.
@@ -102,16 +115,16 @@ export function personalizedPageRank(
   iterations = 20,
 ): Float64Array {
   const n = edges.length;
-  const neighbours: number[][] = edges.map((targets) => [...targets]);
-  edges.forEach((targets, doc) => targets.forEach((target) => neighbours[target]!.push(doc)));
+  const neighbours = undirected(edges);
   let total = 0;
   for (const value of seed) total += value;
   const restart = new Float64Array(n);
   if (total <= 0) return restart;
   for (let i = 0; i < n; i++) restart[i] = seed[i]! / total;
   let rank = Float64Array.from(restart);
+  let next = new Float64Array(n);
   for (let step = 0; step < iterations; step++) {
-    const next = new Float64Array(n);
+    next.fill(0);
     for (let doc = 0; doc < n; doc++) {
       const out = neighbours[doc]!;
       if (out.length === 0) {
@@ -122,7 +135,7 @@ export function personalizedPageRank(
       for (const target of out) next[target]! += share;
     }
     for (let i = 0; i < n; i++) next[i]! += (1 - damping) * restart[i]!;
-    rank = next;
+    [rank, next] = [next, rank];
   }
   return rank;
 }

@@ -70,6 +70,9 @@ class PathLookup {
   }
 }
 
+/** One lookup per file list: a worker ranks many issues against the same cached index. */
+const lookups = new WeakMap<readonly string[], PathLookup>();
+
 function push(map: Map<string, number[]>, key: string, doc: number): void {
   const list = map.get(key);
   if (list) list.push(doc);
@@ -121,7 +124,11 @@ function looksLikeCode(word: string, next: string): boolean {
 }
 
 export function findMentions(query: string, target: MentionTarget): MentionHit[] {
-  const lookup = new PathLookup(target.paths);
+  let lookup = lookups.get(target.paths);
+  if (!lookup) {
+    lookup = new PathLookup(target.paths);
+    lookups.set(target.paths, lookup);
+  }
   const hits: MentionHit[] = [];
   const spread = (docs: number[], weight: number, reason: string) => {
     for (const doc of docs) hits.push({ doc, weight: weight / docs.length, reason });
