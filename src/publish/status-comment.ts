@@ -47,6 +47,7 @@ export async function renderStatus(view: StatusView): Promise<string> {
     if (index < currentIndex || (index === currentIndex && view.outcome === "succeeded"))
       mark = "✅";
     else if (index === currentIndex) mark = view.outcome === "failed" ? "❌" : "⏳";
+    if (s.step === "gate" && view.pullRequest?.draft) mark = "⚠️";
     return { label: s.label, mark, detail: view.details?.[s.step] };
   });
   let headline = HEADLINES[view.current];

@@ -124,6 +124,7 @@ describe("repair loop", () => {
     expect(pr.body).toMatch(/Quality gate: (failed|blocked)/i);
     const status = [...github.comments.values()].at(-1)!;
     expect(status).toMatch(/draft/);
+    expect(status).toMatch(/⚠️ Checking/);
     expect(github.checkRuns[0]).toMatchObject({
       conclusion: "failure",
       title: expect.stringMatching(/tests/),
