@@ -34,8 +34,9 @@ Commands:
       [--instructions TEXT] [--base BRANCH]
                             The whole pipeline on a local repository: leaves a branch with
                             the commits in DIR and prints the pull request body.
-  localize --repo DIR --issue-file FILE [--top K] [--json] [--explain]
-                            Rank the files of DIR for an issue.
+  localize --repo DIR --issue-file FILE [--top K] [--json] [--explain] [--cache-dir DIR]
+                            Rank the files of DIR for an issue (the index of a commit is
+                            cached, by default under PATCHSMITH_WORK_DIR/cache).
   gate --repo DIR [--base REF] [--json]
                             Run the quality gate on the changes between REF (default HEAD)
                             and the working tree. Exit 0 when nothing blocks, 1 when something does.
@@ -60,7 +61,7 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       case "run":
         return await runLocal(rest, deps, io);
       case "localize":
-        return await localizeCommand(rest, io);
+        return await localizeCommand(rest, deps, io);
       case "gate":
         return await gateCommand(rest, deps, io);
       case undefined:
@@ -247,13 +248,14 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
   return pr.draft ? 1 : 0;
 }
 
-async function localizeCommand(args: string[], io: CliIo): Promise<number> {
+async function localizeCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
   const values = parse(args, {
     repo: { type: "string" },
     "issue-file": { type: "string" },
     top: { type: "string", default: "10" },
     json: { type: "boolean", default: false },
     explain: { type: "boolean", default: false },
+    "cache-dir": { type: "string" },
   });
   const dir = path.resolve(requireString(values, "repo"));
   requireGitRepo(dir);
@@ -262,11 +264,16 @@ async function localizeCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError("--top must be a positive whole number");
   const issue = await readIssueFile(requireString(values, "issue-file"));
   const { localize } = await import("./context/index.js");
+  const { workDirOf } = await import("./worker.js");
+  const cacheDir =
+    (values["cache-dir"] as string | undefined) ??
+    path.join(workDirOf(parseEnv(deps.env)), "cache");
   const ranked = await localize({
     dir,
     query: `${issue.title}\n\n${issue.body}`,
     top,
     explain: Boolean(values.explain),
+    cacheDir,
   });
   if (values.json) {
     const files = ranked.map((f) =>
