@@ -179,7 +179,9 @@ async function runPatchsmith(dist, options, worktree, query, files) {
       "60",
       "--json",
     ],
-    { maxBuffer: 64 * 1024 * 1024 },
+    // The command caches each commit's index under PATCHSMITH_WORK_DIR: keep it in the scratch
+    // dir, removed with it (a cache of ~1,000 commits would otherwise stay behind).
+    { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PATCHSMITH_WORK_DIR: options.scratch } },
   );
   const parsed = JSON.parse(stdout);
   if (!Array.isArray(parsed.files))
