@@ -6,7 +6,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Env } from "./config/index.js";
-import { toolEnv } from "./config/index.js";
+import { requireWorkerEnv, toolEnv } from "./config/index.js";
 import type {
   CommandRunner,
   GitHub,
@@ -16,7 +16,11 @@ import type {
   Logger,
   Workspace,
 } from "./core/index.js";
-import { createAnthropicModel, createMeteredModel } from "./llm/index.js";
+import {
+  createAnthropicModel,
+  createMeteredModel,
+  createOpenAICompatibleModel,
+} from "./llm/index.js";
 import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
@@ -42,14 +46,22 @@ export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => 
 }
 
 export function createBaseModel(env: Env, logger: Logger): LanguageModel {
-  if (!env.ANTHROPIC_API_KEY) {
-    throw new Error("ANTHROPIC_API_KEY is not set");
+  requireWorkerEnv(env, { github: false });
+  const modelsByStage = env.PATCHSMITH_PLAN_MODEL ? { plan: env.PATCHSMITH_PLAN_MODEL } : undefined;
+  if (env.PATCHSMITH_PROVIDER === "openai-compatible") {
+    return createOpenAICompatibleModel({
+      baseURL: env.OPENAI_BASE_URL!,
+      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+      model: env.PATCHSMITH_MODEL,
+      ...(modelsByStage ? { modelsByStage } : {}),
+      logger,
+    });
   }
   return createAnthropicModel({
-    apiKey: env.ANTHROPIC_API_KEY,
+    apiKey: env.ANTHROPIC_API_KEY!,
     ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
     model: env.PATCHSMITH_MODEL,
-    ...(env.PATCHSMITH_PLAN_MODEL ? { modelsByStage: { plan: env.PATCHSMITH_PLAN_MODEL } } : {}),
+    ...(modelsByStage ? { modelsByStage } : {}),
     logger,
   });
 }

@@ -14,7 +14,12 @@ export const envSchema = z.object({
   PRIVATE_KEY: z.string().optional(),
   PRIVATE_KEY_PATH: z.string().optional(),
   WEBHOOK_SECRET: z.string().optional(),
+  /** Which LanguageModel adapter runs the stages. */
+  PATCHSMITH_PROVIDER: z.enum(["anthropic", "openai-compatible"]).default("anthropic"),
   ANTHROPIC_API_KEY: z.string().optional(),
+  /** For PATCHSMITH_PROVIDER=openai-compatible: a /v1/chat/completions server (vLLM, Ollama, a gateway). */
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   PATCHSMITH_MODEL: z.string().default("claude-sonnet-4-5"),
   PATCHSMITH_PLAN_MODEL: z.string().optional(),
@@ -51,7 +56,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 /** What the worker cannot run without; said all at once. */
 export function requireWorkerEnv(env: Env, { github }: { github: boolean }): void {
   const problems: string[] = [];
-  if (!env.ANTHROPIC_API_KEY) {
+  if (env.PATCHSMITH_PROVIDER === "openai-compatible") {
+    if (!env.OPENAI_BASE_URL) {
+      problems.push(
+        "OPENAI_BASE_URL is not set: PATCHSMITH_PROVIDER=openai-compatible needs the server's base URL (for example http://localhost:8000/v1)",
+      );
+    }
+  } else if (!env.ANTHROPIC_API_KEY) {
     problems.push(
       "ANTHROPIC_API_KEY is not set: create a key at https://console.anthropic.com and put it in .env",
     );
