@@ -9,7 +9,7 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pino } from "pino";
 import type { Env } from "./config/index.js";
-import { parseEnv, requireWorkerEnv } from "./config/index.js";
+import { loadDotEnv, parseEnv, requireWorkerEnv } from "./config/index.js";
 import type { Job, LanguageModel, Logger, Mode } from "./core/index.js";
 import { ConfigError, MODES } from "./core/index.js";
 
@@ -53,6 +53,8 @@ const defaultIo: CliIo = {
 
 export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
   const io = deps.io ?? defaultIo;
+  // .env holds the app's credentials (Probot's setup page writes it); tests pass env instead.
+  if (deps.env === undefined) loadDotEnv();
   const [command, ...rest] = argv;
   try {
     switch (command) {
