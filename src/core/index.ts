@@ -8,3 +8,4 @@ export * from "./errors.js";
 export * from "./logger.js";
 export * from "./template.js";
 export * from "./sanitize.js";
+export * from "./safe-path.js";

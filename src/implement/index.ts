@@ -1,8 +1,3 @@
 export { runImplement, type ImplementInput, type ImplementResult } from "./run-implement.js";
 export { createEditor, type Editor, type EditorResult } from "./editor-tool.js";
-export {
-  createPathGuard,
-  normalizeModelPath,
-  type PathGuard,
-  type WorkspacePath,
-} from "./safe-path.js";
+export { createPathGuard, type PathGuard, type WorkspacePath } from "./safe-path.js";

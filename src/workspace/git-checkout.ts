@@ -6,9 +6,8 @@ import { mkdir, readFile, rm, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SimpleGit } from "simple-git";
 import type { Checkout, CommandRunner, SearchHit } from "../core/index.js";
-import { RemoteError } from "../core/index.js";
+import { RemoteError, resolveInside } from "../core/index.js";
 import { gitAuthEnv, redactToken } from "./git-auth.js";
-import { resolveInside } from "./safe-path.js";
 
 export interface GitCheckoutOptions {
   dir: string;
