@@ -6,7 +6,7 @@ export {
 export { toAnthropicParams, toAnthropicTool } from "./anthropic-mapping.js";
 export { toModelError } from "./anthropic-errors.js";
 export { createMeteredModel, type MeteredModel, type MeterTotals } from "./metered-model.js";
-export { costOf, priceFor, type Price } from "./prices.js";
+export { costAt, costOf, priceFor, type Price } from "./prices.js";
 export {
   createOpenAICompatibleModel,
   type OpenAICompatibleModelOptions,

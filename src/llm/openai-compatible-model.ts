@@ -11,10 +11,9 @@ import {
   type Logger,
   type ModelRequest,
   type ModelResponse,
-  type Usage,
 } from "../core/index.js";
 import { fromChatCompletion, toChatRequest, type ChatCompletion } from "./openai-mapping.js";
-import type { Price } from "./prices.js";
+import { costAt, type Price } from "./prices.js";
 
 export interface OpenAICompatibleModelOptions {
   /** Sent as a Bearer token when given; local servers often need none. */
@@ -62,17 +61,6 @@ function errorFor(status: number, detail: string, baseURL: string, model: string
   return new ModelError(message, {
     userMessage: `The model server at ${baseURL} refused the request (${status}): ${detail.slice(0, 300)}`,
   });
-}
-
-function costOf(price: Price | undefined, usage: Usage): number {
-  if (!price) return 0;
-  return (
-    (usage.inputTokens * price.input +
-      usage.outputTokens * price.output +
-      usage.cacheReadTokens * price.cacheRead +
-      usage.cacheWriteTokens * price.cacheWrite) /
-    1_000_000
-  );
 }
 
 export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): LanguageModel {
@@ -132,7 +120,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       const started = Date.now();
       const completion = await post(toChatRequest(request, model), model);
       const { content, stopReason, usage } = fromChatCompletion(completion);
-      const costUsd = costOf(options.price, usage);
+      const costUsd = costAt(options.price, usage);
       logger.debug(
         { stage: request.stage, model, ms: Date.now() - started, stopReason, usage },
         "model call",

@@ -54,9 +54,8 @@ export function priceFor(model: string): Price | undefined {
   return best === undefined ? undefined : PRICES[best];
 }
 
-/** Cost of one call; `inputTokens` excludes cached tokens, as the Messages API reports it. */
-export function costOf(model: string, usage: Usage): number {
-  const price = priceFor(model);
+/** Cost of one call at `price` (0 when unknown); `inputTokens` excludes cached tokens. */
+export function costAt(price: Price | undefined, usage: Usage): number {
   if (!price) return 0;
   return (
     (usage.inputTokens * price.input +
@@ -65,4 +64,9 @@ export function costOf(model: string, usage: Usage): number {
       usage.cacheReadTokens * price.cacheRead) /
     1_000_000
   );
+}
+
+/** Cost of one call of `model`, from the price table. */
+export function costOf(model: string, usage: Usage): number {
+  return costAt(priceFor(model), usage);
 }
