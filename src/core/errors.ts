@@ -57,10 +57,6 @@ export class BudgetExceededError extends PatchsmithError {}
 /** Git or GitHub failed; network failures are retryable. */
 export class RemoteError extends PatchsmithError {}
 
-export function errorPhase(error: unknown): Phase | undefined {
-  return error instanceof PatchsmithError ? error.phase : undefined;
-}
-
 export function userMessageOf(error: unknown): string {
   if (error instanceof PatchsmithError) return error.userMessage;
   return "An internal error stopped the run. The maintainers of this installation can find the details in the logs.";
