@@ -30,6 +30,10 @@ export const envSchema = z.object({
   PATCHSMITH_BOT_NAME: z.string().default("patchsmith[bot]"),
   PATCHSMITH_BOT_EMAIL: z.string().default("patchsmith[bot]@users.noreply.github.com"),
   PATCHSMITH_WORK_DIR: z.string().optional(),
+  /** Durable state (the embedded queue's SQLite file, spend ledger); default <work dir>/data. */
+  PATCHSMITH_DATA_DIR: z.string().optional(),
+  /** When set, the queue is BullMQ on this Redis and `serve`/`worker` can run apart. */
+  REDIS_URL: z.string().optional(),
   PATCHSMITH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SANDBOX: z.enum(["auto", "required", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

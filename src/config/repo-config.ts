@@ -4,14 +4,69 @@
  */
 import { isMap, parseDocument, LineCounter } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "../core/index.js";
+import { ConfigError, MODES, type Mode } from "../core/index.js";
 
 export const REPO_CONFIG_PATH = ".github/patchsmith.yml";
 
 const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+const usd = z.number().positive().max(10_000);
+
+/**
+ * Every key a repository can set. Keys are camelCase (the Probot convention); all have
+ * defaults, so an empty file is valid. Stages read the parsed value, never the YAML.
+ */
 export const repoConfigSchema = z
   .object({
+    trigger: z
+      .object({
+        /** The label that starts a run on an issue. */
+        label: z.string().min(1).max(50).default("patchsmith"),
+        /** Modes users may ask for; others get a reply listing these. */
+        modes: z
+          .array(z.enum(MODES as [Mode, ...Mode[]]))
+          .min(1)
+          .default([...MODES]),
+        /**
+         * An issue opened by someone without write access is worked on only after a
+         * maintainer adds this label.
+         */
+        approvalLabel: z.string().min(1).max(50).default("patchsmith:approved"),
+        /** Bot accounts (e.g. "renovate[bot]") whose triggers and comments are accepted. */
+        allowedBots: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    /** Model per stage; unset stages use the installation's default model. */
+    models: z
+      .object({
+        plan: z.string().min(1).optional(),
+        implement: z.string().min(1).optional(),
+        repair: z.string().min(1).optional(),
+        feedback: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    /** Spending caps; the installation's own caps (environment) always apply as well. */
+    budget: z
+      .object({
+        jobUsd: usd.optional(),
+        jobTokens: z.number().int().positive().optional(),
+        dailyUsd: usd.optional(),
+      })
+      .prefault({}),
+    /** Stop after posting the plan; `/approve` continues. */
+    planApproval: z.boolean().default(false),
+    /** Extra instructions given to the model on every run in this repository. */
+    instructions: z.string().max(20_000).optional(),
+    pullRequest: z
+      .object({
+        branchPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._/-]+\/$/, "must end with / and use only letters, digits, . _ - /")
+          .default("patchsmith/"),
+        /** "auto": draft when the gate did not pass. "always": every PR starts as a draft. */
+        draft: z.enum(["auto", "always"]).default("auto"),
+      })
+      .prefault({}),
     context: z
       .object({
         budgetTokens: z.number().int().min(1000).max(400_000).default(60_000),
@@ -25,6 +80,8 @@ export const repoConfigSchema = z
       .prefault({}),
     commands: z
       .object({
+        /** Runs once after install, before the checks (code generation, build steps). */
+        setup: command.optional(),
         install: command.optional(),
         format: command.optional(),
         lint: command.optional(),
@@ -39,6 +96,27 @@ export const repoConfigSchema = z
         skip: z.array(z.string()).default([]),
         timeoutSeconds: z.number().int().min(10).max(7200).default(900),
         installNetwork: z.boolean().default(true),
+      })
+      .prefault({}),
+    feedback: z
+      .object({
+        /** Rounds of review feedback one pull request gets; past that the bot says so. */
+        maxRounds: z.number().int().min(0).max(50).default(5),
+      })
+      .prefault({}),
+    ci: z
+      .object({
+        /** Repair a failing check suite or workflow run on the bot's pull request. */
+        repair: z.boolean().default(true),
+        maxRepairs: z.number().int().min(0).max(10).default(2),
+      })
+      .prefault({}),
+    quotas: z
+      .object({
+        /** Triggers one person may make per hour in this repository. */
+        perUserPerHour: z.number().int().min(1).max(1000).default(10),
+        /** Triggers the repository may make per hour, everyone together. */
+        perRepoPerHour: z.number().int().min(1).max(10_000).default(30),
       })
       .prefault({}),
     policy: z

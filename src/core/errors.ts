@@ -54,6 +54,13 @@ export class PathSafetyError extends PatchsmithError {
 /** A capped loop ran out of rounds. */
 export class BudgetExceededError extends PatchsmithError {}
 
+/** The job was cancelled (`/cancel`, or shutdown past the grace period). Not retried. */
+export class CancelledError extends PatchsmithError {
+  constructor(reason = "cancelled") {
+    super(reason, { userMessage: "Cancelled. Nothing was pushed after the cancel." });
+  }
+}
+
 /** Git or GitHub failed; network failures are retryable. */
 export class RemoteError extends PatchsmithError {}
 

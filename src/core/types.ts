@@ -12,7 +12,7 @@ export interface Trigger {
   /** X-GitHub-Delivery of the webhook that started the job, or a local id. */
   deliveryId: string;
   actor: string;
-  kind: "label" | "comment" | "review" | "local";
+  kind: "label" | "comment" | "review" | "ci" | "local";
   /** The comment that carried the command, when there is one (reactions go on it). */
   commentId?: number;
   /** ISO time of the trigger; comments edited after it are ignored. */
@@ -29,6 +29,19 @@ export interface Job {
   trigger: Trigger;
   mode: Mode;
   instructions?: string;
+  /**
+   * The status comment the receiver created for this job; a job that runs again edits it
+   * instead of creating another.
+   */
+  statusCommentId?: number;
+  /** kind "feedback": what on the pull request asked for the change. */
+  feedback?: {
+    reviewId?: number;
+    /** Review comments (inline) and issue comments (on the PR conversation) to address. */
+    commentIds: number[];
+  };
+  /** kind "ci-repair": the failing run on the pull request's head. */
+  ci?: { headSha: string; checkSuiteId?: number; workflowRunId?: number };
 }
 
 export interface IssueComment {

@@ -4,8 +4,8 @@
  * job settles, which is what keeps a second trigger on the same issue from starting a
  * second run. A failing job is logged and never stops the queue or the process.
  *
- * `cancel` only removes a job that has not started: the JobQueue port has no way to
- * reach a running job (an AbortSignal for the handler would be the natural addition).
+ * `cancel` removes a job that has not started, and aborts the signal of a running one
+ * (the pipeline stops at its next step).
  */
 import { PatchsmithError, silentLogger } from "../core/index.js";
 import type { Job, JobHandler, JobQueue, Logger } from "../core/index.js";
@@ -19,10 +19,15 @@ interface Entry {
   key: string;
 }
 
+interface Running {
+  settled: Promise<void>;
+  controller: AbortController;
+}
+
 export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQueue {
   const logger = options.logger ?? silentLogger;
   const waiting: Entry[] = [];
-  const running = new Map<string, Promise<void>>();
+  const running = new Map<string, Running>();
   const keys = new Set<string>();
   let handler: JobHandler | undefined;
   let concurrency = 1;
@@ -51,9 +56,10 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     const log = logger.child({ jobId: entry.job.id, dedupeKey: entry.key });
     const startedAt = Date.now();
     log.info("job started");
+    const controller = new AbortController();
     // Promise.resolve().then keeps a handler that throws synchronously inside the chain.
     const settled = Promise.resolve()
-      .then(() => run(entry.job))
+      .then(() => run(entry.job, { signal: controller.signal, attempt: 1 }))
       .then(
         () => log.info({ ms: Date.now() - startedAt }, "job finished"),
         (error: unknown) => log.error({ err: error, ms: Date.now() - startedAt }, "job failed"),
@@ -63,7 +69,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         keys.delete(entry.key);
         pump();
       });
-    running.set(entry.key, settled);
+    running.set(entry.key, { settled, controller });
   }
 
   return {
@@ -94,6 +100,13 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     },
 
     async cancel(dedupeKey) {
+      const active = running.get(dedupeKey);
+      if (active) {
+        if (active.controller.signal.aborted) return false;
+        active.controller.abort(new Error("cancelled"));
+        logger.info({ dedupeKey }, "running job cancelled");
+        return true;
+      }
       const index = waiting.findIndex((entry) => entry.key === dedupeKey);
       if (index < 0) return false;
       const [entry] = waiting.splice(index, 1);
@@ -117,7 +130,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         );
         for (const entry of waiting.splice(0)) keys.delete(entry.key);
       }
-      await Promise.all(running.values());
+      await Promise.all([...running.values()].map((r) => r.settled));
       notifyIfIdle();
     },
   };

@@ -101,18 +101,23 @@ describe("createInProcessQueue", () => {
     expect(ran).toEqual(["job-1"]);
   });
 
-  it("cancels a queued job but not a running one", async () => {
+  it("removes a queued job and aborts the signal of a running one", async () => {
     const queue = createInProcessQueue();
     const gate = deferred();
     const ran: string[] = [];
-    queue.process(async (j) => {
+    const signals: AbortSignal[] = [];
+    queue.process(async (j, { signal }) => {
       ran.push(j.id);
+      signals.push(signal);
       await gate.promise;
     }, 1);
     await queue.enqueue(job(1), "a");
     await queue.enqueue(job(2), "b");
     expect(await queue.cancel("b")).toBe(true);
-    expect(await queue.cancel("a")).toBe(false);
+    expect(signals[0]?.aborted).toBe(false);
+    expect(await queue.cancel("a")).toBe(true);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(await queue.cancel("a")).toBe(false); // already cancelled, still winding down
     expect(await queue.cancel("nothing")).toBe(false);
     expect(await queue.enqueue(job(2), "b")).toBe(true); // key freed by cancel
     expect(await queue.cancel("b")).toBe(true);
