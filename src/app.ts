@@ -9,7 +9,8 @@
  * `/cancel` removes a queued run. `/approve` is recognised but left to the pipeline.
  */
 import type { ApplicationFunction, Probot } from "probot";
-import type { GitHub, JobQueue, Logger, Mode } from "./core/index.js";
+import { defaultRepoConfig, type RepoConfig } from "./config/index.js";
+import type { GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
 import { render, userMessageOf } from "./core/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
 import { renderStatus } from "./publish/index.js";
@@ -40,10 +41,21 @@ export interface AppDependencies {
   logger?: Logger;
   /** Shared between receivers only when they share memory; one per process is the default. */
   dedupe?: DeliveryDedupe;
+  /**
+   * The repository's configuration as the receiver needs it (trigger label, trust, quotas).
+   * Default: the built-in defaults, with `label` as the trigger label.
+   */
+  repoConfigFor?: (octokit: OctokitLike, repo: RepoRef) => Promise<RepoConfig>;
 }
 
 export function createApp(deps: AppDependencies): ApplicationFunction {
   const label = deps.label ?? DEFAULT_TRIGGER_LABEL;
+  const repoConfigFor =
+    deps.repoConfigFor ??
+    (async (): Promise<RepoConfig> => {
+      const config = defaultRepoConfig();
+      return { ...config, trigger: { ...config.trigger, label } };
+    });
   const dedupe = deps.dedupe ?? createDeliveryDedupe();
   const refusals = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
   const githubFor =
@@ -182,7 +194,12 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
     }
 
     app.on("issues.labeled", async (context) => {
-      const event = labeledEvent(context.id, context.payload, label);
+      const repo = {
+        owner: context.payload.repository.owner.login,
+        name: context.payload.repository.name,
+      };
+      const config = await repoConfigFor(context.octokit, repo);
+      const event = labeledEvent(context.id, context.payload, config.trigger.label);
       if (!event) return;
       await accept(event, { name: "generate", mode: "implement" }, context.octokit);
     });

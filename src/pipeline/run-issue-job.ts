@@ -272,6 +272,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       title,
       summary: thePlan.summary,
       issueNumber: issue.number,
+      jobId: job.id,
     });
     const published = await timer.time("publish", () =>
       publishPullRequest({

@@ -55,10 +55,15 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
   });
 }
 
+/**
+ * Every commit the bot makes carries a `Patchsmith-Job: <job id>` trailer: it is how a
+ * later job tells the bot's rounds of commits apart from people's (`/undo`, feedback).
+ */
 export async function renderCommitMessage(input: {
   title: string;
   summary: string;
   issueNumber: number;
+  jobId: string;
 }): Promise<string> {
   return render("github/commit-message.md", input);
 }
