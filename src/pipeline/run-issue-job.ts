@@ -23,13 +23,7 @@ import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/in
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
-import {
-  changedLinesOf,
-  checkRunFor,
-  renderGateReport,
-  repairInstructions,
-  runGate,
-} from "../gate/index.js";
+import { changedLinesOf, checkRunFor, renderGateReport } from "../gate/index.js";
 import {
   StatusComment,
   branchName,
@@ -40,7 +34,7 @@ import {
   renderPullRequestBody,
   type StatusStep,
 } from "../publish/index.js";
-import { afterGate } from "./repair-routing.js";
+import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
 import { issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
 
@@ -202,56 +196,38 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
 
-    let gate: GateReport;
-    for (;;) {
-      phase = "gate";
-      const changedByModel = new Set(await work.changedFiles());
-      await status.update({
-        current: "gate",
-        cost: costView(),
-        details: repairRounds > 0 ? { gate: `repair round ${repairRounds}` } : {},
-      });
-      gate = await timer.time("gate", () =>
-        runGate({
-          dir: work.dir,
-          baseSha: work.baseSha,
-          profile: context.profile,
-          settings: { gate: config.gate, policy: config.policy, commands: config.commands },
-          runnerFor: deps.runnerFor,
-          cacheDir: deps.cacheDir,
-          logger: log,
-        }),
-      );
-      // Installing and running the repository's tools can leave files behind (a new
-      // lockfile, build output that is not ignored): only the model's changes, and the
-      // formatter's fixes to them, belong in the pull request.
-      const leftovers = (await work.changedFiles()).filter((file) => !changedByModel.has(file));
-      if (leftovers.length > 0) {
-        log.info({ files: leftovers }, "discarding files the gate's commands changed");
-        await work.discardChanges(leftovers);
-      }
-      gateRounds.push({
-        round: repairRounds,
-        passed: gate.passed,
-        score: gate.score,
-        blocking: gate.checks.filter((c) => c.blocking).map((c) => c.name),
-      });
-      const next = afterGate({
-        passed: gate.passed,
-        repairsDone: repairRounds,
-        maxRepairRounds: config.gate.repairRounds,
-      });
-      if (next !== "repair") break;
-      repairRounds++;
-      phase = "implement";
-      await status.update({
-        current: "implement",
-        details: { implement: `repair round ${repairRounds} of ${config.gate.repairRounds}` },
-      });
-      await timer.time("implement", () =>
-        runImplement({ ...implementInput, feedback: repairInstructions(gate) }),
-      );
-    }
+    const progress: GateLoopProgress = { repairRounds: 0, gateRounds };
+    const gate = await runGateLoop({
+      work,
+      profile: context.profile,
+      config,
+      deps,
+      log,
+      timer,
+      progress,
+      setPhase: (next) => {
+        phase = next;
+      },
+      onStep: async (step, rounds) => {
+        repairRounds = rounds;
+        if (step === "gate") {
+          await status.update({
+            current: "gate",
+            cost: costView(),
+            details: rounds > 0 ? { gate: `repair round ${rounds}` } : {},
+          });
+        } else {
+          await status.update({
+            current: "implement",
+            details: { implement: `repair round ${rounds} of ${config.gate.repairRounds}` },
+          });
+        }
+      },
+      repair: async (feedback) => {
+        await runImplement({ ...implementInput, feedback });
+      },
+    });
+    repairRounds = progress.repairRounds;
 
     phase = "publish";
     await status.update({ current: "publish", cost: costView() });

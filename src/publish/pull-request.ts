@@ -4,8 +4,9 @@
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
 import { PatchsmithError, render } from "../core/index.js";
+import { initialPullRequestState, renderPullRequestState, PR_STATE_MARKER } from "./pr-state.js";
 
-export const PR_MARKER = "<!-- patchsmith:pr";
+export const PR_MARKER = PR_STATE_MARKER;
 
 export interface PullRequestBodyInput {
   issueNumber: number;
@@ -51,7 +52,15 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       stage: s.stage,
       seconds: (s.ms / 1000).toFixed(1),
     })),
-    markerJson: JSON.stringify({ issue: input.issueNumber, job: input.jobId }),
+    // Everything a later feedback or CI-repair job needs, so any worker can continue.
+    stateMarker: renderPullRequestState(
+      initialPullRequestState({
+        issue: input.issueNumber,
+        job: input.jobId,
+        plan: input.plan,
+        costUsd: input.report.costUsd,
+      }),
+    ),
   });
 }
 
