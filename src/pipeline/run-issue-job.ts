@@ -53,10 +53,13 @@ export interface PipelineDeps {
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;
+  /** This app's slug: its own check runs are not CI failures to repair. */
+  appSlug?: string;
 }
 
 export interface JobOutcome {
-  status: "published" | "failed";
+  /** "skipped": nothing to do (no feedback from a writer, an old CI head, a cap reached). */
+  status: "published" | "failed" | "skipped";
   pullRequest?: PullRequestRef;
   branch?: string;
   plan?: Plan;
@@ -315,7 +318,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   }
 }
 
-async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+export async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;
