@@ -136,7 +136,10 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
 
     app.on("pull_request_review_comment.created", async (context) => {
       const prefix = await prefixOf(context.octokit, repoOf(context.payload));
-      await acceptFeedback(reviewReplyTrigger(context.id, context.payload, prefix), context.octokit);
+      await acceptFeedback(
+        reviewReplyTrigger(context.id, context.payload, prefix),
+        context.octokit,
+      );
     });
 
     app.on("check_suite.completed", async (context) => {

@@ -50,8 +50,12 @@ export async function collectFeedback(input: CollectInput): Promise<FeedbackItem
   const threadOf = new Map<number, ReviewThread>();
   for (const thread of input.threads) for (const c of thread.comments) threadOf.set(c.id, thread);
 
-  const candidates: { item: FeedbackItem; isBot: boolean; createdAt: string; updatedAt?: string }[] =
-    [];
+  const candidates: {
+    item: FeedbackItem;
+    isBot: boolean;
+    createdAt: string;
+    updatedAt?: string;
+  }[] = [];
   if (input.review && input.review.body.trim() !== "") {
     candidates.push({
       item: {
@@ -65,7 +69,8 @@ export async function collectFeedback(input: CollectInput): Promise<FeedbackItem
     });
   }
   for (const comment of input.reviewComments) {
-    const named = wanted.has(comment.id) || (reviewId !== undefined && comment.reviewId === reviewId);
+    const named =
+      wanted.has(comment.id) || (reviewId !== undefined && comment.reviewId === reviewId);
     if (!named) continue;
     const thread = threadOf.get(comment.id);
     const item: FeedbackItem = {

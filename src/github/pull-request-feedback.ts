@@ -66,13 +66,16 @@ export async function listReviewComments(
 ): Promise<ReviewCommentDetails[]> {
   const comments: ReviewCommentDetails[] = [];
   for (let page = 1; ; page++) {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", {
-      owner: repo.owner,
-      repo: repo.name,
-      pull_number: pullNumber,
-      per_page: PER_PAGE,
-      page,
-    });
+    const response = await octokit.request(
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+      {
+        owner: repo.owner,
+        repo: repo.name,
+        pull_number: pullNumber,
+        per_page: PER_PAGE,
+        page,
+      },
+    );
     const data = response.data as {
       id: number;
       pull_request_review_id?: number | null;

@@ -102,7 +102,9 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
     const cap = capOf(job, state, config);
     if (cap.reached) {
       if (!state.capNoted.includes(cap.name)) {
-        await note(isCi ? { capCi: true, rounds: cap.done } : { capFeedback: true, rounds: cap.done });
+        await note(
+          isCi ? { capCi: true, rounds: cap.done } : { capFeedback: true, rounds: cap.done },
+        );
         await saveState(deps, job, pr, { ...state, capNoted: [...state.capNoted, cap.name] });
       }
       log.info({ cap: cap.name, done: cap.done }, "skipped: round cap reached");
@@ -144,7 +146,9 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
       logger: log,
       protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
     };
-    await timer.time("implement", () => runImplement({ ...implementInput, feedback: feedbackText }));
+    await timer.time("implement", () =>
+      runImplement({ ...implementInput, feedback: feedbackText }),
+    );
 
     let gate: GateReport | undefined;
     if ((await work.changedFiles()).length > 0) {
@@ -185,7 +189,9 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
     phase = "publish";
     const round = isCi ? state.ciRepairs + 1 : state.rounds + 1;
     const commitMessage = await renderCommitMessage({
-      title: isCi ? `Repair failing CI (round ${round})` : `Address review feedback (round ${round})`,
+      title: isCi
+        ? `Repair failing CI (round ${round})`
+        : `Address review feedback (round ${round})`,
       summary: verdicts.summary || "Changes asked for on the pull request.",
       issueNumber: state.issue,
       jobId: job.id,
@@ -200,9 +206,7 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
         issueNumber: state.issue,
         jobId: job.id,
       });
-      await timer.time("publish", () =>
-        work.push({ mergeIfMoved: { author: deps.bot, message } }),
-      );
+      await timer.time("publish", () => work.push({ mergeIfMoved: { author: deps.bot, message } }));
     }
     const sha = pushed ? await work.headSha() : undefined;
     const nextState: PullRequestState = {
@@ -277,7 +281,11 @@ async function feedbackItems(
   });
 }
 
-async function ciItems(job: Job, pr: PullRequestDetails, deps: PipelineDeps): Promise<FeedbackItem[]> {
+async function ciItems(
+  job: Job,
+  pr: PullRequestDetails,
+  deps: PipelineDeps,
+): Promise<FeedbackItem[]> {
   const checks = await deps.github.listFailedChecks(job.repo, pr.headSha, deps.appSlug);
   if (checks.length === 0) return [];
   return [

@@ -188,7 +188,10 @@ export class GitCheckout implements Checkout {
       try {
         await this.#git.env({ ...this.#env, ...gitAuthEnv(this.#token) }).raw(args);
       } catch (error) {
-        if (!options.mergeIfMoved || !/\[rejected\]|non-fast-forward|fetch first/i.test(String(error)))
+        if (
+          !options.mergeIfMoved ||
+          !/\[rejected\]|non-fast-forward|fetch first/i.test(String(error))
+        )
           throw error;
         await this.#mergeRemoteBranch(options.mergeIfMoved);
         await this.#git.env({ ...this.#env, ...gitAuthEnv(this.#token) }).raw(args);

@@ -42,9 +42,7 @@ export async function mergeClean(
       .raw(["merge", "--no-ff", "--no-verify", "--no-edit", "-q", "-m", message, ref]);
     return { status: "merged", sha: (await git.revparse(["HEAD"])).trim() };
   } catch {
-    const conflicted = await git
-      .raw(["diff", "--name-only", "--diff-filter=U"])
-      .catch(() => "");
+    const conflicted = await git.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "");
     await git.raw(["merge", "--abort"]).catch(() => undefined);
     return { status: "conflict", files: conflicted.split("\n").filter(Boolean).sort() };
   } finally {
