@@ -31,20 +31,30 @@ export async function mergeClean(
   author: MergeAuthor,
   message: string,
 ): Promise<MergeResult> {
-  const isAncestor = await git
-    .raw(["merge-base", "--is-ancestor", ref, "HEAD"])
-    .then(() => true)
-    .catch(() => false);
+  // simple-git does not reject on an exit code alone, so compare SHAs instead of
+  // trusting `merge-base --is-ancestor`.
+  const target = (await git.revparse([`${ref}^{commit}`])).trim();
+  const common = (await git.raw(["merge-base", target, "HEAD"]).catch(() => "")).trim();
+  const isAncestor = common === target;
   if (isAncestor) return { status: "up-to-date" };
   try {
-    await git
+    const before = (await git.revparse(["HEAD"])).trim();
+    const failed = await git
       .env({ ...env, ...identityEnv(author) })
-      .raw(["merge", "--no-ff", "--no-verify", "--no-edit", "-q", "-m", message, ref]);
-    return { status: "merged", sha: (await git.revparse(["HEAD"])).trim() };
-  } catch {
-    const conflicted = await git.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "");
-    await git.raw(["merge", "--abort"]).catch(() => undefined);
-    return { status: "conflict", files: conflicted.split("\n").filter(Boolean).sort() };
+      .raw(["merge", "--no-ff", "--no-verify", "--no-edit", "-q", "-m", message, target])
+      .then(() => false)
+      .catch(() => true);
+    git.env(env);
+    const conflicted = (await git.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => ""))
+      .split("\n")
+      .filter(Boolean)
+      .sort();
+    const after = (await git.revparse(["HEAD"])).trim();
+    if (failed || conflicted.length > 0 || after === before) {
+      await git.raw(["merge", "--abort"]).catch(() => undefined);
+      return { status: "conflict", files: conflicted };
+    }
+    return { status: "merged", sha: after };
   } finally {
     git.env(env);
   }
