@@ -4,8 +4,9 @@
  * a webhook 10 s, so nothing here waits for a job.
  *
  * Triggers: the label (default `patchsmith`) added to an issue, and `/generate` in a new
- * comment on an issue. `/generate` on a pull request gets a polite pointer to issues and
- * review comments (feedback on PRs arrives through review events, not this command).
+ * comment on an issue. On patchsmith's own pull requests, reviews, thread replies,
+ * `/generate` or a mention, and failed CI on the head become feedback or ci-repair jobs;
+ * `/generate` on any other pull request gets a polite pointer.
  * `/cancel` removes a queued run. `/approve` is recognised but left to the pipeline.
  */
 import type { ApplicationFunction, Probot } from "probot";
