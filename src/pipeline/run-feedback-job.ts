@@ -26,6 +26,7 @@ import {
 import { render } from "../core/index.js";
 import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
 import { issueForModel } from "./issue-input.js";
+import { implementInputFor, runReportOf } from "./job-parts.js";
 import { readRepoConfig, type JobOutcome, type PipelineDeps } from "./run-issue-job.js";
 import { StageTimer } from "./stage-timer.js";
 
@@ -39,17 +40,7 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
   });
   const timer = new StageTimer();
   const progress: GateLoopProgress = { repairRounds: 0, gateRounds: [] };
-  const report = () => {
-    const totals = deps.meter.totals();
-    return {
-      stages: timer.timings,
-      usage: totals.usage,
-      costUsd: totals.costUsd,
-      modelCalls: totals.calls,
-      repairRounds: progress.repairRounds,
-      gateRounds: progress.gateRounds,
-    };
-  };
+  const report = () => runReportOf(timer, deps.meter, progress);
   const isCi = job.kind === "ci-repair";
   const note = async (data: Record<string, unknown>) =>
     github.createComment(job.repo, job.number, await render("github/feedback-note.md", data));
@@ -134,18 +125,16 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
     };
 
     phase = "implement";
-    const implementInput = {
-      model: deps.model,
-      checkout: work,
+    const implementInput = implementInputFor({
+      deps,
+      job,
+      work,
       issue,
       plan,
       context,
-      mode: job.mode,
-      ...(job.instructions ? { instructions: job.instructions } : {}),
-      maxTurns: config.implement.maxTurns,
-      logger: log,
-      protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
-    };
+      config,
+      log,
+    });
     await timer.time("implement", () =>
       runImplement({ ...implementInput, feedback: feedbackText }),
     );

@@ -35,6 +35,7 @@ import {
   type StatusStep,
 } from "../publish/index.js";
 import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
+import { implementInputFor, runReportOf } from "./job-parts.js";
 import { issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
 
@@ -86,17 +87,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     issue: job.number,
   });
   const timer = new StageTimer();
-  const report = (): RunReport => {
-    const totals = deps.meter.totals();
-    return {
-      stages: timer.timings,
-      usage: totals.usage,
-      costUsd: totals.costUsd,
-      modelCalls: totals.calls,
-      repairRounds,
-      gateRounds,
-    };
-  };
+  const progress: GateLoopProgress = { repairRounds: 0, gateRounds: [] };
+  const report = (): RunReport => runReportOf(timer, deps.meter, progress);
   const costView = () => {
     const t = deps.meter.totals();
     return {
@@ -105,8 +97,6 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  let repairRounds = 0;
-  const gateRounds: RunReport["gateRounds"] = [];
   const status = new StatusComment(github, job.repo, job.number, {
     jobId: job.id,
     actor: job.trigger.actor,
@@ -179,18 +169,16 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     await status.update({ current: "implement", plan: thePlan, cost: costView() });
 
     phase = "implement";
-    const implementInput = {
-      model: deps.model,
-      checkout: work,
+    const implementInput = implementInputFor({
+      deps,
+      job,
+      work,
       issue,
       plan: thePlan,
       context,
-      mode: job.mode,
-      ...(job.instructions ? { instructions: job.instructions } : {}),
-      maxTurns: config.implement.maxTurns,
-      logger: log,
-      protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
-    };
+      config,
+      log,
+    });
     await timer.time("implement", () => runImplement(implementInput));
     if ((await work.changedFiles()).length === 0) {
       throw new PatchsmithError("the model made no change", {
@@ -199,7 +187,6 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
 
-    const progress: GateLoopProgress = { repairRounds: 0, gateRounds };
     const gate = await runGateLoop({
       work,
       profile: context.profile,
@@ -212,7 +199,6 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         phase = next;
       },
       onStep: async (step, rounds) => {
-        repairRounds = rounds;
         if (step === "gate") {
           await status.update({
             current: "gate",
@@ -230,7 +216,6 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         await runImplement({ ...implementInput, feedback });
       },
     });
-    repairRounds = progress.repairRounds;
 
     phase = "publish";
     await status.update({ current: "publish", cost: costView() });
