@@ -114,6 +114,15 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         if (result === "queued" && trigger.commentId !== undefined) {
           await github.addReaction(trigger.repo, { commentId: trigger.commentId }, "eyes");
         }
+        // A person's feedback must not vanish silently; CI fails again on the next head anyway.
+        const busyKey = `${issueKey(trigger.repo, trigger.number)} ${trigger.actor.login.toLowerCase()} busy`;
+        if (result === "busy" && trigger.kind !== "ci" && refusals.firstSeen(busyKey)) {
+          await github.createComment(
+            trigger.repo,
+            trigger.number,
+            await render("github/reply-feedback-busy.md", { actor: trigger.actor.login }),
+          );
+        }
       } catch (error) {
         dedupe.forget(trigger.deliveryId);
         throw error;

@@ -5,7 +5,7 @@
  * update the state marker. Caps come from the repository's config and the marker.
  */
 import type { Checkout, GateReport, Job, PullRequestDetails } from "../core/index.js";
-import { PatchsmithError, inPhase, type Phase } from "../core/index.js";
+import { PatchsmithError, inPhase, sanitizeUserText, type Phase } from "../core/index.js";
 import { analyzeContext } from "../context/index.js";
 import { runImplement } from "../implement/index.js";
 import {
@@ -282,7 +282,10 @@ async function ciItems(
       id: job.ci?.workflowRunId ?? job.ci?.checkSuiteId ?? 0,
       kind: "ci",
       author: "CI",
-      body: `CI failed on ${pr.headSha.slice(0, 7)}. Make it pass without weakening the checks.\n\n${ciFeedbackText(checks)}`,
+      // Logs and annotations echo repository and test output: as untrusted as comments.
+      body: sanitizeUserText(
+        `CI failed on ${pr.headSha.slice(0, 7)}. Make it pass without weakening the checks.\n\n${ciFeedbackText(checks)}`,
+      ),
     },
   ];
 }

@@ -16,12 +16,15 @@ const MARKER = '<!-- patchsmith:pr {"issue":1} -->';
 
 let probot: Probot;
 let jobs: Job[];
+let busy: boolean;
 
 beforeEach(async () => {
   probot = createTestProbot();
   jobs = [];
+  busy = false;
   const queue: JobQueue = {
     async enqueue(job) {
+      if (busy) return false;
       jobs.push(job);
       return true;
     },
@@ -88,6 +91,23 @@ describe("receiver: feedback on a patchsmith pull request", () => {
     expect(jobs.map((j) => [j.kind, j.feedback?.commentIds])).toEqual([
       ["feedback", [payload.comment.id]],
     ]);
+  });
+
+  it("feedback while a round runs gets one note instead of vanishing", async () => {
+    busy = true;
+    gh.installationToken(INSTALLATION);
+    permission("Codertocat", "write");
+    const payload = prComment("@patchsmith one more thing");
+    const notes: string[] = [];
+    gh.api()
+      .post(`${REPO}/issues/${payload.issue.number}/comments`, (b: { body: string }) => {
+        notes.push(b.body);
+        return true;
+      })
+      .reply(201, { id: 1 });
+    await probot.receive({ id: "c5", name: "issue_comment", payload } as never);
+    expect(jobs).toEqual([]);
+    expect(notes[0]).toContain("already working on this pull request");
   });
 
   it("a comment that neither asks nor mentions makes nothing", async () => {
