@@ -155,7 +155,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
     app.on("check_suite.completed", async (context) => {
       const prefix = await prefixOf(context.octokit, repoOf(context.payload));
       await acceptFeedback(
-        checkSuiteTrigger(context.id, context.payload as never, prefix, appSlug),
+        checkSuiteTrigger(context.id, context.payload, prefix, appSlug),
         context.octokit,
       );
     });
@@ -163,7 +163,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
     app.on("workflow_run.completed", async (context) => {
       const prefix = await prefixOf(context.octokit, repoOf(context.payload));
       await acceptFeedback(
-        workflowRunTrigger(context.id, context.payload as never, prefix),
+        workflowRunTrigger(context.id, context.payload, prefix),
         context.octokit,
       );
     });

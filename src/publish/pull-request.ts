@@ -4,7 +4,13 @@
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
 import { PatchsmithError, render } from "../core/index.js";
-import { initialPullRequestState, renderPullRequestState, PR_STATE_MARKER } from "./pr-state.js";
+import {
+  initialPullRequestState,
+  parsePullRequestState,
+  renderPullRequestState,
+  withPullRequestState,
+  PR_STATE_MARKER,
+} from "./pr-state.js";
 
 export const PR_MARKER = PR_STATE_MARKER;
 
@@ -110,7 +116,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
   if (existing) {
     const pullRequest = await input.github.updatePullRequest(input.repo, existing.number, {
       title: input.title,
-      body: input.body,
+      body: carryState(existing.body, input.body),
     });
     return { pullRequest, headSha, created: false };
   }
@@ -122,4 +128,21 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     draft: input.draft,
   });
   return { pullRequest, headSha, created: true };
+}
+
+/**
+ * A new run of the issue rewrites the body but not the pull request's history: the rounds,
+ * CI repairs and cost so far carry over, so the caps still hold.
+ */
+function carryState(previousBody: string, body: string): string {
+  const previous = parsePullRequestState(previousBody);
+  const next = parsePullRequestState(body);
+  if (!previous || !next) return body;
+  return withPullRequestState(body, {
+    ...next,
+    rounds: previous.rounds,
+    ciRepairs: previous.ciRepairs,
+    capNoted: previous.capNoted,
+    costUsd: previous.costUsd + next.costUsd,
+  });
 }

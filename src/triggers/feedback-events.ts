@@ -157,7 +157,7 @@ export interface WorkflowRunPayload extends RepoPayload {
     head_branch: string | null;
     conclusion: string | null;
     check_suite_id?: number;
-    pull_requests: CheckPullRef[];
+    pull_requests: (CheckPullRef | null)[];
   };
 }
 
@@ -170,7 +170,7 @@ function ciTrigger(
     headSha: string;
     headBranch: string | null;
     conclusion: string | null;
-    pulls: CheckPullRef[];
+    pulls: (CheckPullRef | null)[];
   },
   ci: NonNullable<Job["ci"]>,
   branchPrefix: string,
@@ -179,7 +179,7 @@ function ciTrigger(
   if (!run.conclusion || !FAILED.has(run.conclusion)) return undefined;
   if (!(run.headBranch ?? "").startsWith(branchPrefix)) return undefined;
   // Only a run on the PR's current head: an older commit's failure is already out of date.
-  const pull = run.pulls.find((p) => p.head.sha === run.headSha && p.head.ref === run.headBranch);
+  const pull = run.pulls.find((p) => p?.head.sha === run.headSha && p.head.ref === run.headBranch);
   if (!pull) return undefined;
   return {
     deliveryId,

@@ -43,3 +43,49 @@ describe("pull request state marker", () => {
     expect(parsePullRequestState("<!-- patchsmith:pr {not json} -->")).toBeUndefined();
   });
 });
+
+describe("a new run of the issue on an existing pull request", () => {
+  it("keeps the rounds, CI repairs and cost so far, so the caps still hold", async () => {
+    const { publishPullRequest } = await import("../../../src/publish/index.js");
+    const existingBody = `old\n${renderPullRequestState({
+      ...initialPullRequestState({ issue: 1, job: "a", costUsd: 1 }),
+      rounds: 3,
+      ciRepairs: 2,
+      capNoted: ["ci"],
+    })}`;
+    let written = "";
+    const github = {
+      findPullRequest: async () => ({ number: 5, body: existingBody }),
+      updatePullRequest: async (_repo: unknown, _n: number, input: { body: string }) => {
+        written = input.body;
+        return { number: 5 };
+      },
+    };
+    const checkout = {
+      baseSha: "base",
+      branch: "patchsmith/issue-1-x",
+      commit: async () => "new",
+      headSha: async () => "new",
+      push: async () => undefined,
+    };
+    await publishPullRequest({
+      github: github as never,
+      repo: { owner: "o", name: "r" },
+      checkout: checkout as never,
+      base: "main",
+      title: "t",
+      body: `new body\n${renderPullRequestState(initialPullRequestState({ issue: 1, job: "b", costUsd: 0.5 }))}`,
+      draft: false,
+      commitMessage: "m",
+      author: { name: "bot", email: "bot@example.com" },
+    });
+    expect(written).toContain("new body");
+    expect(parsePullRequestState(written)).toMatchObject({
+      job: "b",
+      rounds: 3,
+      ciRepairs: 2,
+      capNoted: ["ci"],
+      costUsd: 1.5,
+    });
+  });
+});
