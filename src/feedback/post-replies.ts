@@ -53,6 +53,8 @@ export async function postReplies(input: PostRepliesInput): Promise<PostRepliesR
     const body = await render("github/feedback-reply.md", {
       addressed,
       sha: shortSha ?? "",
+      // Only an item the model did address can be "changed but failing".
+      gateFailed: verdict.addressed && shortSha ? (input.gateFailed ?? "") : "",
       reply: verdict.reply,
     });
     await github.replyToReviewComment(repo, pullNumber, item.id, body);
