@@ -2,7 +2,14 @@
 // Localization benchmark: patchsmith's ranking vs plain BM25 over the same checkout, same run.
 // Usage text: see USAGE below. Needs `npm run build` first (it drives the compiled code).
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +32,9 @@ BM25 with patchsmith's code-aware tokenizer).
   --cache-dir DIR            keep each commit's ranking index there (direct mode; for tuning)
   --no-baseline              skip BM25 (tuning runs only; reported figures always include it)
   --weights JSON             override ranking weights (direct mode; for tuning)
+  --offset N                 skip the first N rows of each set (with --limit: quick slices)
+  --dump FILE                direct mode: write each row's query, gold and top 60 with their
+                             signals (explain) as JSON lines, for offline reranking experiments
 Rows run against a scratch worktree of each repository at the row's base_commit.`;
 
 const SETS = { swebench: "dev-swebench-verified-py.jsonl", vuejs: "dev-vuejs-core-mined.jsonl" };
@@ -55,6 +65,8 @@ function parseArgs(argv) {
     else if (arg === "--cache-dir") options.cacheDir = path.resolve(value());
     else if (arg === "--no-baseline") options.noBaseline = true;
     else if (arg === "--weights") options.weights = JSON.parse(value());
+    else if (arg === "--offset") options.offset = Number(value());
+    else if (arg === "--dump") options.dump = path.resolve(value());
     else if (arg === "--help" || arg === "-h") {
       console.log(USAGE);
       process.exit(0);
@@ -161,7 +173,9 @@ async function runPatchsmith(dist, options, worktree, query, files) {
       files,
       cacheDir: options.cacheDir,
       weights: options.weights,
+      explain: Boolean(options.dump),
     });
+    if (options.dump) options.lastRanked = ranked;
     return ranked.map((f) => f.path);
   }
   const issueFile = path.join(options.scratch, "issue.md");
@@ -229,6 +243,10 @@ function table(title, groups) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const dist = await loadDist();
+  if (options.dump) {
+    options.direct = true;
+    writeFileSync(options.dump, "");
+  }
   if (!options.direct && !existsSync(path.join(root, "dist/cli.js"))) {
     console.error("dist/cli.js is missing, so the CLI cannot run; falling back to --direct.");
     options.direct = true;
@@ -274,7 +292,7 @@ async function main() {
         .split("\n")
         .filter(Boolean)
         .map((l) => JSON.parse(l))
-        .slice(0, options.limit);
+        .slice(options.offset ?? 0, (options.offset ?? 0) + options.limit);
       const byRepo = new Map();
       for (const row of rows) byRepo.set(row.repo, [...(byRepo.get(row.repo) ?? []), row]);
       const results = [];
@@ -329,6 +347,17 @@ async function main() {
                   (p) => !isTest(p),
                 );
             const bmCodeMs = globalThis.performance.now() - t;
+            if (options.dump)
+              appendFileSync(
+                options.dump,
+                JSON.stringify({
+                  id: row.id,
+                  repo,
+                  query: row.query,
+                  gold,
+                  ranked: options.lastRanked,
+                }) + "\n",
+              );
             results.push({
               id: row.id,
               repo,

@@ -9,7 +9,8 @@ import { historyScores } from "./history.js";
 import { lexicalQuery } from "./query.js";
 import { findMentions } from "./mentions.js";
 import { isTestFile } from "./tests-for.js";
-import { splitIdentifier, stem, tokenize } from "./tokenize.js";
+import { pathTerms, splitIdentifier, stem, tokenize } from "./tokenize.js";
+import { RERANK_DEPTH, rerankOrder, type RerankFeatures } from "./rerank.js";
 
 export interface RankWeights {
   path: number;
@@ -41,6 +42,8 @@ export interface RankWeights {
   titleRepeat: number;
   /** Multiplier for a library copied in under a versioned file name. */
   vendoredPrior: number;
+  /** Reorder the first non-test files by the second-stage model (0: off, 1: on). */
+  rerank: number;
 }
 
 export const DEFAULT_WEIGHTS: RankWeights = {
@@ -63,6 +66,7 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   minorLanguageFloor: 0.4,
   titleRepeat: 3,
   vendoredPrior: 0.2,
+  rerank: 1,
 };
 
 export interface ScoredDoc {
@@ -188,6 +192,7 @@ export function scoreCorpus(
     Math.min(1, weights.minorLanguageFloor + 3 * ((languageCounts.get(language) ?? 0) / mainCount));
 
   const testFlags = testFlagsOf(corpus.paths);
+  const priors = new Map<number, number>();
   const scored: ScoredDoc[] = [];
   for (let doc = 0; doc < n; doc++) {
     let score =
@@ -204,6 +209,7 @@ export function scoreCorpus(
     else if (DOC_DIRS.test(filePath)) score *= weights.docPrior;
     const language = corpus.languages[doc]!;
     score *= isSource(language) ? languagePrior(language) : weights.nonSourcePrior;
+    priors.set(doc, score);
     scored.push({
       doc,
       score,
@@ -213,15 +219,64 @@ export function scoreCorpus(
     });
   }
   scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  if (weights.rerank > 0) {
+    // The head as localize shows it: tests the issue does not name follow their source instead.
+    const slots: number[] = [];
+    for (let i = 0; i < scored.length && slots.length < RERANK_DEPTH; i++)
+      if (!scored[i]!.test) slots.push(i);
+    const best = scored[slots[0] ?? 0]?.score || 1;
+    const titleSet = new Set(titleTerms);
+    const features = slots.map((slot, position): RerankFeatures => {
+      const entry = scored[slot]!;
+      const doc = entry.doc;
+      const filePath = corpus.paths[doc]!;
+      const raw =
+        lexical[doc]! +
+        weights.mentions * mentions[doc]! +
+        weights.graph * graph[doc]! +
+        weights.history * history[doc]! +
+        titlePathWeight * titlePath[doc]!;
+      const prior = raw > 0 ? (priors.get(doc) ?? 0) / raw : 1;
+      const name = (filePath.split("/").at(-1) ?? "").replace(/\.\w+$/, "");
+      const nameTerms = tokenize(name);
+      const allTerms = pathTerms(filePath);
+      const has = (prefix: string) => (entry.reasons.some((r) => r.startsWith(prefix)) ? 1 : 0);
+      return {
+        score: entry.score / best,
+        lexical: lexical[doc]!,
+        mentions: mentions[doc]!,
+        graph: graph[doc]!,
+        history: history[doc]!,
+        titlePath: titlePathWeight * titlePath[doc]!,
+        frame: has("stack frame"),
+        named: has("names "),
+        module: has("module "),
+        titleStem: nameTerms.length > 0 && nameTerms.every((t) => titleSet.has(t)) ? 1 : 0,
+        titlePathShare:
+          allTerms.length > 0
+            ? allTerms.filter((t) => titleSet.has(t)).length / allTerms.length
+            : 0,
+        nonSource: prior < 0.35 ? 1 : 0,
+        reciprocalRank: 1 / (position + 1),
+      };
+    });
+    const order = rerankOrder(features);
+    // Same slots, same (sorted) scores; only which file holds each slot changes.
+    const entries = slots.map((slot) => scored[slot]!);
+    const scores = entries.map((entry) => entry.score);
+    order.forEach((from, to) => {
+      scored[slots[to]!] = { ...entries[from]!, score: scores[to]! };
+    });
+  }
   if (explain) {
     // Only the files that will be shown get the (string-heavy) breakdown.
     for (const entry of scored.slice(0, explain)) {
       const doc = entry.doc;
       entry.reasons = [
         ...entry.reasons,
-        `signals: path ${pathScores[doc]!.toFixed(2)}, names ${definitionScores[doc]!.toFixed(2)}, ` +
-          `body ${bodyScores[doc]!.toFixed(2)}, mentions ${mentions[doc]!.toFixed(2)}, graph ${graph[doc]!.toFixed(2)}, ` +
-          `history ${history[doc]!.toFixed(2)}`,
+        `signals: path ${pathScores[doc]!.toFixed(3)}, names ${definitionScores[doc]!.toFixed(3)}, ` +
+          `body ${bodyScores[doc]!.toFixed(3)}, mentions ${mentions[doc]!.toFixed(3)}, graph ${graph[doc]!.toFixed(3)}, ` +
+          `history ${history[doc]!.toFixed(3)}, title-path ${(titlePathWeight * titlePath[doc]!).toFixed(3)}`,
       ];
     }
   }

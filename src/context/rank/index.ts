@@ -18,5 +18,7 @@ export type { Corpus, CorpusFile, CorpusSnapshot } from "./corpus.js";
 export { scoreCorpus, DEFAULT_WEIGHTS } from "./combine.js";
 export type { RankWeights, ScoredDoc } from "./combine.js";
 export { isTestFile, testSubject, TestIndex } from "./tests-for.js";
+export { rerankOrder, rerankScore, RERANK_COEFFICIENTS, RERANK_DEPTH } from "./rerank.js";
+export type { RerankFeatures } from "./rerank.js";
 export { readHistory, historyScores, HISTORY_COMMITS } from "./history.js";
 export type { History, HistorySnapshot } from "./history.js";
