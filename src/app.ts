@@ -15,7 +15,10 @@ import { render, userMessageOf } from "./core/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
 import { renderStatus } from "./publish/index.js";
 import {
+  approvalOf,
+  botVerdict,
   checkPermission,
+  createMemoryQuota,
   commentEvent,
   createDeliveryDedupe,
   createRecentlySeen,
@@ -27,7 +30,10 @@ import {
   type Command,
   type DeliveryDedupe,
   type TriggerEvent,
+  type TriggerQuota,
 } from "./triggers/index.js";
+import { withOutboundRedaction } from "./security/index.js";
+import { createRedactor, type Redactor } from "./core/index.js";
 
 export const DEFAULT_TRIGGER_LABEL = "patchsmith";
 
@@ -46,6 +52,10 @@ export interface AppDependencies {
    * Default: the built-in defaults, with `label` as the trigger label.
    */
   repoConfigFor?: (octokit: OctokitLike, repo: RepoRef) => Promise<RepoConfig>;
+  /** Trigger counting per user and repository (default: in memory, per process). */
+  quota?: TriggerQuota;
+  /** Scans every comment the receiver posts (default: credential shapes only). */
+  redactor?: Redactor;
 }
 
 export function createApp(deps: AppDependencies): ApplicationFunction {
@@ -57,6 +67,8 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       return { ...config, trigger: { ...config.trigger, label } };
     });
   const dedupe = deps.dedupe ?? createDeliveryDedupe();
+  const quota = deps.quota ?? createMemoryQuota();
+  const redactor = deps.redactor ?? createRedactor();
   const refusals = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
   const githubFor =
     deps.githubFor ??
@@ -70,14 +82,27 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       event: TriggerEvent,
       command: Command,
       octokit: OctokitLike,
+      knownConfig?: RepoConfig,
     ): Promise<void> {
+      let config = knownConfig;
+      const configFor = async () => (config ??= await repoConfigFor(octokit, event.repo));
       const eventLog = log.child({
         deliveryId: event.deliveryId,
         repo: `${event.repo.owner}/${event.repo.name}`,
         number: event.number,
         actor: event.actor.login,
       });
-      if (isBot(event.actor, deps.botLogin) || isBot(event.sender, deps.botLogin)) {
+      // Bots are ignored unless the repository allows them; this app's own events always are
+      // (without even reading the configuration).
+      const own = deps.botLogin?.toLowerCase();
+      const anyBot = isBot(event.actor, deps.botLogin) || isBot(event.sender, deps.botLogin);
+      const ownEvent = [event.actor, event.sender].some((a) => a.login.toLowerCase() === own);
+      const verdict = !anyBot
+        ? "human"
+        : ownEvent
+          ? "ignored-bot"
+          : botVerdict(event, await configFor(), deps.botLogin);
+      if (verdict === "ignored-bot") {
         eventLog.debug("ignored: sent by a bot");
         return;
       }
@@ -90,7 +115,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         return;
       }
       try {
-        await authorizeAndEnqueue(event, command, githubFor(octokit), eventLog);
+        const github = withOutboundRedaction(githubFor(octokit), redactor);
+        await authorizeAndEnqueue(event, command, github, eventLog, {
+          humanActor: verdict === "human",
+          configFor,
+        });
       } catch (error) {
         // Let a redelivery of this webhook try again.
         dedupe.forget(event.deliveryId);
@@ -103,6 +132,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       command: Command,
       github: GitHub,
       eventLog: Logger,
+      trust: { humanActor: boolean; configFor: () => Promise<RepoConfig> },
     ): Promise<void> {
       const { repo, number } = event;
       const actor = event.actor.login;
@@ -129,15 +159,51 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         await replyOnce("reply-pull-request.md");
         return;
       }
-      const permission = await checkPermission(github, repo, actor);
-      if (!permission.allowed) {
-        eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
-        await replyOnce("reply-not-allowed.md", { permission: permission.permission });
-        return;
+      // An allowed bot is trusted by the repository's own configuration: apps cannot be
+      // collaborators, so GitHub would report no permission for them.
+      if (trust.humanActor) {
+        const permission = await checkPermission(github, repo, actor);
+        if (!permission.allowed) {
+          eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
+          await replyOnce("reply-not-allowed.md", { permission: permission.permission });
+          return;
+        }
       }
       if (command.name === "approve") {
         eventLog.info("ignored: /approve is handled by the pipeline");
         return;
+      }
+      if (command.name === "generate") {
+        const config = await trust.configFor();
+        const approval = await approvalOf(github, repo, event, config);
+        const addedApproval =
+          event.addedLabel !== undefined && event.addedLabel !== config.trigger.label.toLowerCase();
+        if (approval.kind === "needs-approval") {
+          eventLog.info(
+            { author: approval.author },
+            "refused: outside contributor's issue, not approved",
+          );
+          await replyOnce("reply-needs-approval.md", {
+            author: approval.author,
+            approvalLabel: config.trigger.approvalLabel,
+          });
+          return;
+        }
+        // The approval label starts a run only where an approval was needed.
+        if (addedApproval && approval.kind === "not-needed") return;
+        const allowance = await quota.take(repo, actor, config.quotas);
+        if (!allowance.allowed) {
+          eventLog.info({ scope: allowance.scope }, "refused: trigger quota exceeded");
+          await replyOnce("reply-quota.md", {
+            limit: allowance.limit,
+            scopeText:
+              allowance.scope === "user"
+                ? `for @${actor} in this repository`
+                : "in this repository",
+            retryAt: allowance.retryAt.toISOString().slice(0, 16).replace("T", " "),
+          });
+          return;
+        }
       }
       const target =
         event.commentId !== undefined ? { commentId: event.commentId } : { issueNumber: number };
@@ -199,9 +265,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         name: context.payload.repository.name,
       };
       const config = await repoConfigFor(context.octokit, repo);
-      const event = labeledEvent(context.id, context.payload, config.trigger.label);
+      const event = labeledEvent(context.id, context.payload, config.trigger.label, undefined, [
+        config.trigger.approvalLabel,
+      ]);
       if (!event) return;
-      await accept(event, { name: "generate", mode: "implement" }, context.octokit);
+      await accept(event, { name: "generate", mode: "implement" }, context.octokit, config);
     });
 
     app.on("issue_comment.created", async (context) => {

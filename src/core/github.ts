@@ -6,6 +6,11 @@ import type { Issue, RepoRef } from "./types.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/** Installation-token permissions, as GitHub names them. */
+export type TokenPermissions = Partial<
+  Record<"contents" | "issues" | "pull_requests" | "checks" | "metadata", "read" | "write">
+>;
+
 export type Reaction = "eyes" | "+1" | "-1" | "rocket" | "confused" | "hooray";
 
 export interface PullRequestRef {
@@ -93,6 +98,10 @@ export interface GitHub {
     body: string,
   ): Promise<void>;
   resolveReviewThread(repo: RepoRef, threadId: string): Promise<void>;
-  /** A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode. */
-  getRepositoryToken(repo: RepoRef): Promise<string | undefined>;
+  /**
+   * A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode.
+   * `permissions` asks for no more than a step needs (clone: contents read; push: contents
+   * write); the default is contents write.
+   */
+  getRepositoryToken(repo: RepoRef, permissions?: TokenPermissions): Promise<string | undefined>;
 }

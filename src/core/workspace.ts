@@ -31,7 +31,8 @@ export interface Checkout {
   discardChanges(paths: string[]): Promise<void>;
   /** Commits all changes; returns the new SHA, or undefined when nothing changed. */
   commit(message: string, author: { name: string; email: string }): Promise<string | undefined>;
-  push(options?: { force?: boolean }): Promise<void>;
+  /** `token` replaces the one given to prepare (a push needs write access, a clone only read). */
+  push(options?: { force?: boolean; token?: string }): Promise<void>;
   headSha(): Promise<string>;
   dispose(): Promise<void>;
 }

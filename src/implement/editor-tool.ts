@@ -6,7 +6,13 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { PathSafetyError, type Checkout, type Logger } from "../core/index.js";
+import {
+  hasSecretContent,
+  isSecretPath,
+  PathSafetyError,
+  type Checkout,
+  type Logger,
+} from "../core/index.js";
 import type { PathGuard } from "./safe-path.js";
 import { joinLines, lineOfOffset, numbered, occurrenceLines, splitLines } from "./text-lines.js";
 
@@ -116,6 +122,10 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
       return fail(
         `${target.rel} is a binary file (${info.size} bytes); it cannot be viewed or edited here.`,
       );
+    if (isSecretPath(target.rel, content) || hasSecretContent(content))
+      return fail(
+        `${target.rel} holds something that looks like a credential, so it is not shown. Work around it; never copy credentials.`,
+      );
     const { lines } = splitLines(content);
     let first = 1;
     let last = lines.length;
@@ -162,6 +172,12 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     const content = await checkout.readFile(target.rel);
     if (content.includes("\0"))
       return { error: fail(`${target.rel} is a binary file; it cannot be edited here.`) };
+    if (isSecretPath(target.rel, content) || hasSecretContent(content))
+      return {
+        error: fail(
+          `${target.rel} holds something that looks like a credential; it is not edited here.`,
+        ),
+      };
     return { target, content };
   }
 
