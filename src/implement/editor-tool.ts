@@ -13,6 +13,7 @@ import {
   type Checkout,
   type Logger,
 } from "../core/index.js";
+import { lifecycleScriptChange } from "./manifest-guard.js";
 import type { PathGuard } from "./safe-path.js";
 import { joinLines, lineOfOffset, numbered, occurrenceLines, splitLines } from "./text-lines.js";
 
@@ -153,6 +154,9 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     const target = await guard.resolve(command.path, "write");
     const info = await statOf(target.abs);
     if (info?.isDirectory()) return fail(`${target.rel} is a directory; give a file path.`);
+    const before = info ? await checkout.readFile(target.rel) : undefined;
+    const scriptChange = lifecycleScriptChange(target.rel, before, command.file_text);
+    if (scriptChange) return fail(scriptChange);
     await checkout.writeFile(target.rel, command.file_text);
     const count = splitLines(command.file_text).lines.length;
     return {
@@ -215,6 +219,8 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     }
     const at = content.indexOf(oldStr);
     const updated = content.slice(0, at) + newStr + content.slice(at + oldStr.length);
+    const scriptChange = lifecycleScriptChange(target.rel, content, updated);
+    if (scriptChange) return fail(scriptChange);
     await checkout.writeFile(target.rel, updated);
     const startLine = lineOfOffset(updated, at);
     const endLine = startLine + Math.max(newStr.split("\n").length - 1, 0);
@@ -245,6 +251,8 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
       finalNewline: parsed.finalNewline || content === "",
     });
     const updated = crlf ? joined.replace(/\n/g, "\r\n") : joined;
+    const scriptChange = lifecycleScriptChange(target.rel, content, updated);
+    if (scriptChange) return fail(scriptChange);
     await checkout.writeFile(target.rel, updated);
     const from = command.insert_line + 1;
     return {
