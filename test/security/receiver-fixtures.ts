@@ -88,7 +88,7 @@ export function acceptance(gh: GitHubNock, target: "issue" | "comment") {
   gh.api().post(path, { content: "eyes" }).reply(201, {});
   const bodies: string[] = [];
   gh.api()
-    .post(`${REPO}/issues/1/comments`, (b: { body: string }) => void bodies.push(b.body) ?? true)
+    .post(`${REPO}/issues/1/comments`, (b: { body: string }) => bodies.push(b.body) > 0)
     .reply(201, { id: 5001 });
   return bodies;
 }
@@ -97,7 +97,7 @@ export function acceptance(gh: GitHubNock, target: "issue" | "comment") {
 export function replies(gh: GitHubNock, times = 1) {
   const bodies: string[] = [];
   gh.api()
-    .post(`${REPO}/issues/1/comments`, (b: { body: string }) => void bodies.push(b.body) ?? true)
+    .post(`${REPO}/issues/1/comments`, (b: { body: string }) => bodies.push(b.body) > 0)
     .times(times)
     .reply(201, { id: 6001 });
   return bodies;
