@@ -32,7 +32,7 @@ import {
   type TriggerEvent,
   type TriggerQuota,
 } from "./triggers/index.js";
-import { withOutboundRedaction } from "./security/index.js";
+import { withLogRedaction, withOutboundRedaction } from "./security/index.js";
 import { createRedactor, type Redactor } from "./core/index.js";
 
 export const DEFAULT_TRIGGER_LABEL = "patchsmith";
@@ -76,7 +76,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       createOctokitGitHub(octokit, deps.botLogin ? { botLogin: deps.botLogin } : {}));
 
   return (app: Probot) => {
-    const log: Logger = deps.logger ?? app.log;
+    const log: Logger = withLogRedaction(deps.logger ?? app.log, redactor);
 
     async function accept(
       event: TriggerEvent,
