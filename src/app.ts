@@ -33,7 +33,7 @@ import {
   type TriggerQuota,
 } from "./triggers/index.js";
 import { withLogRedaction, withOutboundRedaction } from "./security/index.js";
-import { createRedactor, type Redactor } from "./core/index.js";
+import { createRedactor, issueBodyDigest, type Redactor } from "./core/index.js";
 
 export const DEFAULT_TRIGGER_LABEL = "patchsmith";
 
@@ -173,6 +173,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         eventLog.info("ignored: /approve is handled by the pipeline");
         return;
       }
+      let approvedBodySha256: string | undefined;
       if (command.name === "generate") {
         const config = await trust.configFor();
         const approval = await approvalOf(github, repo, event, config);
@@ -191,6 +192,8 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         }
         // The approval label starts a run only where an approval was needed.
         if (addedApproval && approval.kind === "not-needed") return;
+        if (approval.kind === "approved" && event.issueBody !== undefined)
+          approvedBodySha256 = issueBodyDigest(event.issueBody);
         const allowance = await quota.take(repo, actor, config.quotas);
         if (!allowance.allowed) {
           eventLog.info({ scope: allowance.scope }, "refused: trigger quota exceeded");
@@ -226,6 +229,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         at: event.at,
         mode: command.mode,
         ...(command.instructions ? { instructions: command.instructions } : {}),
+        ...(approvedBodySha256 ? { approvedBodySha256 } : {}),
       });
       // The status comment exists before the job can start, so the worker always finds it
       // (findComment returns the newest one) and never races to create a second one.

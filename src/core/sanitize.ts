@@ -5,6 +5,8 @@
  * and link titles, hidden attributes) before the text reaches a prompt.
  */
 
+import { createHash } from "node:crypto";
+
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 
 // Zero-width and word-joiner characters, BOM, Mongolian vowel separator, soft hyphen.
@@ -115,4 +117,12 @@ export function redactSecrets(text: string): string {
       /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
       "[redacted private key]",
     );
+}
+
+/**
+ * The digest of an issue body as a maintainer approved it (line endings normalized): the
+ * worker refuses to work on a body that changed since.
+ */
+export function issueBodyDigest(body: string): string {
+  return createHash("sha256").update(body.replace(/\r\n?/g, "\n")).digest("hex");
 }

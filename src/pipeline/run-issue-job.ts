@@ -22,6 +22,7 @@ import {
   PatchsmithError,
   inPhase,
   isSecretPath,
+  issueBodyDigest,
   sanitizeUserText,
   secretValuesIn,
   type Redactor,
@@ -142,6 +143,13 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     }
     await status.update({ current: "analyze" });
     const rawIssue = await github.getIssue(job.repo, job.number);
+    const approved = job.trigger.approvedBodySha256;
+    if (approved && issueBodyDigest(rawIssue.body) !== approved) {
+      throw new PatchsmithError("the issue body changed after the approval", {
+        userMessage:
+          "This issue was edited after a maintainer approved it, so patchsmith did not work on it. A maintainer should read it again, then remove and re-add the approval label (or comment `/generate`).",
+      });
+    }
     const issue = issueForModel(rawIssue, job.trigger.at, {
       writers: await writersAmong(github, job, commentsBefore(rawIssue.comments, job.trigger.at)),
     });

@@ -13,6 +13,7 @@ interface PayloadBase {
   issue: {
     number: number;
     pull_request?: unknown;
+    body?: string | null;
     user?: Actor | null;
     labels?: ({ name: string } | string)[] | null;
   };
@@ -48,6 +49,8 @@ export interface TriggerEvent {
   issueLabels: string[];
   /** The label this event added (label events only). */
   addedLabel?: string;
+  /** The issue body as the webhook carried it. */
+  issueBody?: string;
 }
 
 function base(deliveryId: string, payload: PayloadBase): Omit<TriggerEvent, "kind" | "at"> {
@@ -70,6 +73,7 @@ function base(deliveryId: string, payload: PayloadBase): Omit<TriggerEvent, "kin
     ),
   };
   if (payload.issue.user) event.issueAuthor = payload.issue.user;
+  if (typeof payload.issue.body === "string") event.issueBody = payload.issue.body;
   if (payload.installation?.id !== undefined) event.installationId = payload.installation.id;
   return event;
 }

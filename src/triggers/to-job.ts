@@ -13,6 +13,8 @@ export interface JobRequest {
   at: string;
   mode: Mode;
   instructions?: string;
+  /** Set when a maintainer approved an outside contributor's issue (see Trigger). */
+  approvedBodySha256?: string;
 }
 
 export function toJob(request: JobRequest): Job {
@@ -23,6 +25,7 @@ export function toJob(request: JobRequest): Job {
     at: request.at,
   };
   if (request.commentId !== undefined) trigger.commentId = request.commentId;
+  if (request.approvedBodySha256) trigger.approvedBodySha256 = request.approvedBodySha256;
   const job: Job = {
     id: `${request.repo.owner}/${request.repo.name}#${request.number}@${request.deliveryId}`,
     kind: "issue",

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { defaultRepoConfig } from "../../src/config/index.js";
+import { issueBodyDigest } from "../../src/core/index.js";
 import { useGitHubNock } from "../fakes/github-nock.js";
 import {
   INSTALLATION,
@@ -133,6 +134,10 @@ describe("an outside contributor's issue", () => {
       payload: labeled(MAINTAINER, { author: OUTSIDER, label: "patchsmith:approved" }),
     } as never);
     expect(queue.jobs).toHaveLength(1);
+    // The body as approved travels with the job, so an edit after the approval is caught.
+    expect(queue.jobs[0]!.trigger.approvedBodySha256).toBe(
+      issueBodyDigest(labeled(MAINTAINER).issue.body as string),
+    );
   });
 
   it("/generate on an approved issue runs", async () => {
