@@ -4,7 +4,7 @@
  * the ranked files. Files get the budget first; the map takes what they leave.
  */
 import {
-  hasSecretContent,
+  containsSecret,
   silentLogger,
   render,
   type ContextFile,
@@ -109,7 +109,7 @@ async function readInstructions(dir: string, paths: string[], budgetTokens: numb
     const cap = Math.min(left, INSTRUCTION_FILE_MAX_TOKENS);
     if (cap < MIN_FILE_TOKENS) break;
     const text = await readInventoryFile(dir, file).catch(() => undefined);
-    if (!text?.trim() || hasSecretContent(text)) continue;
+    if (!text?.trim() || (await containsSecret(text, file))) continue;
     const content = truncateTo(
       text.trim(),
       charsForTokens(cap),
@@ -140,7 +140,7 @@ async function selectFiles(
     if (cap < MIN_FILE_TOKENS) break;
     const content = await readInventoryFile(dir, file.path).catch(() => undefined);
     // A file holding a credential stays out of the model's context whatever it is called.
-    if (content === undefined || hasSecretContent(content)) continue;
+    if (content === undefined || (await containsSecret(content, file.path))) continue;
     const definitions = symbols.get(file.path)?.definitions ?? [];
     const part = excerpt(content, definitions, terms, charsForTokens(cap));
     if (!part) continue;

@@ -6,6 +6,8 @@
  * own keys, every token it mints, and the values found in the repository's secret files.
  */
 import path from "node:path";
+import { lintSource } from "@secretlint/core";
+import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
 import { redactSecrets } from "./sanitize.js";
 
 const SECRET_BASENAMES = [
@@ -35,6 +37,31 @@ export function isSecretPath(file: string, content?: string): boolean {
 /** Content that holds a credential whatever the file is called. */
 export function hasSecretContent(content: string): boolean {
   return redactSecrets(content) !== content || CONFIG_TOKEN.test(content);
+}
+
+const SECRETLINT_CONFIG = {
+  rules: [
+    {
+      id: "@secretlint/secretlint-rule-preset-recommend",
+      rule: recommended,
+      rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }],
+    },
+  ],
+};
+const SECRETLINT_MAX_CHARS = 2 * 1024 * 1024;
+
+/**
+ * True when the content holds a credential: our own shapes first (cheap), then secretlint's
+ * recommended rules, the same the gate's secrets check uses on added lines.
+ */
+export async function containsSecret(content: string, file = "file.txt"): Promise<boolean> {
+  if (hasSecretContent(content)) return true;
+  if (content.length > SECRETLINT_MAX_CHARS) return false;
+  const result = await lintSource({
+    source: { filePath: path.resolve("/", file), content, contentType: "text" },
+    options: { config: SECRETLINT_CONFIG, maskSecrets: true },
+  });
+  return result.messages.length > 0;
 }
 
 export interface Redactor {

@@ -7,7 +7,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import {
-  hasSecretContent,
+  containsSecret,
   isSecretPath,
   PathSafetyError,
   type Checkout,
@@ -123,7 +123,7 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
       return fail(
         `${target.rel} is a binary file (${info.size} bytes); it cannot be viewed or edited here.`,
       );
-    if (isSecretPath(target.rel, content) || hasSecretContent(content))
+    if (isSecretPath(target.rel, content) || (await containsSecret(content, target.rel)))
       return fail(
         `${target.rel} holds something that looks like a credential, so it is not shown. Work around it; never copy credentials.`,
       );
@@ -176,7 +176,7 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     const content = await checkout.readFile(target.rel);
     if (content.includes("\0"))
       return { error: fail(`${target.rel} is a binary file; it cannot be edited here.`) };
-    if (isSecretPath(target.rel, content) || hasSecretContent(content))
+    if (isSecretPath(target.rel, content) || (await containsSecret(content, target.rel)))
       return {
         error: fail(
           `${target.rel} holds something that looks like a credential; it is not edited here.`,

@@ -33,6 +33,8 @@ beforeAll(async () => {
     "deploy/key.pem": `-----BEGIN PRIVATE KEY-----\n${REPO_CANARY}\n-----END PRIVATE KEY-----\n`,
     "ops/id_rsa": `${REPO_CANARY}\n`,
     ".npmrc": `//registry.npmjs.org/:_authToken=${REPO_CANARY}\n`,
+    // Only secretlint knows this shape (a Slack incoming webhook).
+    "src/notify.js": `export const hook = "https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/abcdefghijklmnopqrstuvwx"; // ${REPO_CANARY}\n`,
     "config/settings.js": `export const token = "ghp_${"a".repeat(36)}"; // ${REPO_CANARY}\n`,
     ".github/workflows/ci.yml": "on: push\n",
     "package.json": `${JSON.stringify({ name: "x", scripts: { test: "node --test" } }, null, 2)}\n`,
@@ -78,14 +80,15 @@ function views(): [string, string][] {
     ["*.pem", "deploy/key.pem"],
     ["id_rsa", "ops/id_rsa"],
     [".npmrc with a token", ".npmrc"],
-    ["a file secretlint-shaped content", "config/settings.js"],
+    ["a file with a credential-shaped string", "config/settings.js"],
+    ["a credential only secretlint recognizes", "src/notify.js"],
   ];
 }
 
 describe("the file tool refuses every escape and every secret", () => {
   it("reads: each attempt is an error and carries no canary", async () => {
     const cases = views();
-    expect(cases.length).toBe(25);
+    expect(cases.length).toBe(26);
     for (const [name, p] of cases) {
       const result = await editor.execute({ command: "view", path: p });
       expect(result.isError, name).toBe(true);
