@@ -5,8 +5,9 @@
 import { run, type Probot } from "probot";
 import { createApp } from "./app.js";
 import type { Env } from "./config/index.js";
+import { fetchRepoConfigLenient } from "./config/index.js";
 import type { Job } from "./core/index.js";
-import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
+import { createOctokitGitHub, readRepoFile, type OctokitLike } from "./github/index.js";
 import { createInProcessQueue } from "./queue/index.js";
 import { createJobHandler } from "./worker.js";
 
@@ -19,7 +20,13 @@ export async function startServer(env: Env): Promise<void> {
       githubFor: (job: Job) => githubForJob(app, job, env.PATCHSMITH_BOT_NAME),
     });
     queue.process(handler, env.PATCHSMITH_CONCURRENCY);
-    return createApp({ queue, botLogin: env.PATCHSMITH_BOT_NAME, logger: app.log })(app, options);
+    return createApp({
+      queue,
+      botLogin: env.PATCHSMITH_BOT_NAME,
+      logger: app.log,
+      repoConfigFor: (octokit, repo) =>
+        fetchRepoConfigLenient((r, file) => readRepoFile(octokit, r, file), repo, app.log),
+    })(app, options);
   });
 }
 

@@ -1,2 +1,3 @@
 export * from "./env.js";
 export * from "./repo-config.js";
+export * from "./org-config.js";

@@ -95,4 +95,9 @@ export interface GitHub {
   resolveReviewThread(repo: RepoRef, threadId: string): Promise<void>;
   /** A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode. */
   getRepositoryToken(repo: RepoRef): Promise<string | undefined>;
+  /**
+   * A file's text on a repository's default branch (organization defaults, template
+   * overrides); undefined when it does not exist. Optional: the local adapter has none.
+   */
+  readFile?(repo: RepoRef, path: string): Promise<string | undefined>;
 }

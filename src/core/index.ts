@@ -7,5 +7,6 @@ export * from "./queue.js";
 export * from "./errors.js";
 export * from "./logger.js";
 export * from "./template.js";
+export * from "./template-scope.js";
 export * from "./sanitize.js";
 export * from "./safe-path.js";

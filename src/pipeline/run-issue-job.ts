@@ -14,12 +14,18 @@ import type {
   Phase,
   Plan,
   PullRequestRef,
+  RepoRef,
   RunReport,
   Usage,
   Workspace,
 } from "../core/index.js";
 import { PatchsmithError, inPhase } from "../core/index.js";
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
+import {
+  loadRepoConfig,
+  readOrgConfigText,
+  REPO_CONFIG_PATH,
+  type RepoConfig,
+} from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
@@ -145,7 +151,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     checkout = work;
 
     phase = "config";
-    const config = await readRepoConfig(work);
+    const config = await readRepoConfig(work, github, job.repo);
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -339,11 +345,22 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   }
 }
 
-async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+/** The checkout's own file over the organization's defaults (see config/org-config.ts). */
+async function readRepoConfig(
+  checkout: Checkout,
+  github: GitHub,
+  repo: RepoRef,
+): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;
-  return parseRepoConfig(text);
+  const organization = github.readFile
+    ? await readOrgConfigText(github.readFile.bind(github), repo)
+    : undefined;
+  return loadRepoConfig({
+    repo: { text, source: REPO_CONFIG_PATH },
+    ...(organization ? { organization } : {}),
+  });
 }
 
 function retryHint(error: PatchsmithError): string | undefined {
