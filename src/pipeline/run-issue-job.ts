@@ -19,7 +19,14 @@ import type {
   Usage,
   Workspace,
 } from "../core/index.js";
-import { PatchsmithError, inPhase } from "../core/index.js";
+import {
+  ConfigError,
+  PatchsmithError,
+  inPhase,
+  setTemplateOverrides,
+  templatesUsed,
+  withTemplateScope,
+} from "../core/index.js";
 import {
   loadRepoConfig,
   readOrgConfigText,
@@ -49,6 +56,8 @@ import {
 import { afterGate } from "./repair-routing.js";
 import { issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
+import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
+import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
   totals(): { usage: Usage; costUsd: number; calls: number };
@@ -87,7 +96,12 @@ const STEP_OF_PHASE: Partial<Record<Phase, StatusStep>> = {
   publish: "publish",
 };
 
-export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+export function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+  // One template scope per job: the repository's overrides and the versions it used.
+  return withTemplateScope(() => runIssueJobInScope(job, deps));
+}
+
+async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
   const { github, logger } = deps;
   const log = logger.child({
     job: job.id,
@@ -104,6 +118,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       modelCalls: totals.calls,
       repairRounds,
       gateRounds,
+      templates: templatesUsed(),
     };
   };
   const costView = () => {
@@ -116,13 +131,19 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   };
   let repairRounds = 0;
   const gateRounds: RunReport["gateRounds"] = [];
-  const status = new StatusComment(github, job.repo, job.number, {
-    jobId: job.id,
-    actor: job.trigger.actor,
-    mode: job.mode,
-    current: "analyze",
-    outcome: "running",
-  });
+  const status = new StatusComment(
+    github,
+    job.repo,
+    job.number,
+    {
+      jobId: job.id,
+      actor: job.trigger.actor,
+      mode: job.mode,
+      current: "analyze",
+      outcome: "running",
+    },
+    () => stepDurations(timer.timings),
+  );
 
   let phase: Phase = "prepare";
   let checkout: Checkout | undefined;
@@ -152,6 +173,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work, github, job.repo);
+    setTemplateOverrides(await readTemplateOverrides(work, log));
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -305,9 +327,11 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       current: "publish",
       outcome: "succeeded",
       pullRequest: { url: published.pullRequest.url, draft },
+      branch: published.pullRequest.head,
       cost: costView(),
     });
     log.info({ pr: published.pullRequest.number, draft, cost: report().costUsd }, "job published");
+    await acknowledge(github, job, "rocket", log);
     return {
       status: "published",
       pullRequest: published.pullRequest,
@@ -326,13 +350,15 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         failure: {
           phase: error.phase ?? phase,
           message: error.userMessage,
-          hint: retryHint(error),
+          hint: failureHint(error),
+          ...(error instanceof ConfigError ? { problems: error.problems } : {}),
         },
         cost: costView(),
       })
       .catch((statusError: unknown) =>
         log.error({ err: String(statusError) }, "could not update the status comment"),
       );
+    await acknowledge(github, job, "confused", log);
     return {
       status: "failed",
       ...(branch ? { branch } : {}),
@@ -361,11 +387,4 @@ async function readRepoConfig(
     repo: { text, source: REPO_CONFIG_PATH },
     ...(organization ? { organization } : {}),
   });
-}
-
-function retryHint(error: PatchsmithError): string | undefined {
-  if (error.phase === "config")
-    return `Fix ${REPO_CONFIG_PATH} as described above, then comment \`/generate\` again.`;
-  if (error.isRetryable) return "This looks temporary. Comment `/generate` to try again.";
-  return undefined;
 }
