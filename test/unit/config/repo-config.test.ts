@@ -62,7 +62,7 @@ describe("repository configuration as users write it", () => {
         "budget:",
         "  job_usd: 2.5",
         "trigger:",
-        "  allowed_bots: [\"renovate[bot]\"]",
+        '  allowed_bots: ["renovate[bot]"]',
       ].join("\n"),
     );
     expect(config.planApproval).toBe(true);
