@@ -14,6 +14,7 @@ import type {
   JobHandler,
   LanguageModel,
   Logger,
+  Metrics,
   Workspace,
 } from "./core/index.js";
 import {
@@ -21,7 +22,7 @@ import {
   createMeteredModel,
   createOpenAICompatibleModel,
 } from "./llm/index.js";
-import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
+import { recordJobMetrics, runIssueJob, type JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -35,6 +36,8 @@ export interface WorkerDeps {
   workspace?: Workspace;
   /** Called with each job's outcome. */
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
+  /** Counts jobs, stage durations, tokens and cost (the Prometheus adapter serves them). */
+  metrics?: Metrics;
 }
 
 export function workDirOf(env: Env): string {
@@ -96,6 +99,7 @@ export function createJobHandler(
       cacheDir: path.join(workDir, "cache"),
       logger,
     });
+    if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
     return outcome;
   }

@@ -10,3 +10,4 @@ export * from "./template.js";
 export * from "./template-scope.js";
 export * from "./sanitize.js";
 export * from "./safe-path.js";
+export * from "./metrics.js";
