@@ -46,6 +46,11 @@ export interface AppDependencies {
    * Default: the built-in defaults, with `label` as the trigger label.
    */
   repoConfigFor?: (octokit: OctokitLike, repo: RepoRef) => Promise<RepoConfig>;
+  /**
+   * False in a GitHub Action, whose events name no installation (the run's GITHUB_TOKEN
+   * stands in for it). Default true: an app cannot act on an event without one.
+   */
+  requireInstallation?: boolean;
 }
 
 export function createApp(deps: AppDependencies): ApplicationFunction {
@@ -81,7 +86,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         eventLog.debug("ignored: sent by a bot");
         return;
       }
-      if (event.installationId === undefined) {
+      if (event.installationId === undefined && deps.requireInstallation !== false) {
         eventLog.warn("ignored: the webhook names no installation, so the app cannot act on it");
         return;
       }
