@@ -7,7 +7,7 @@
  * way the receiver does. Both call loadRepoConfig, so they agree on the result.
  */
 import type { Logger, RepoRef } from "../core/index.js";
-import { ConfigError } from "../core/index.js";
+import { ConfigError, PatchsmithError } from "../core/index.js";
 import { mergeUnder, readConfigLayer } from "./config-layer.js";
 import {
   defaultRepoConfig,
@@ -32,7 +32,15 @@ export async function readOrgConfigText(
 ): Promise<{ text: string | undefined; source: string } | undefined> {
   // The `.github` repository's own file is its repository config, not a second layer.
   if (repo.name === ORG_CONFIG_REPO) return undefined;
-  const text = await readFile(orgConfigRepo(repo), REPO_CONFIG_PATH);
+  let text: string | undefined;
+  try {
+    text = await readFile(orgConfigRepo(repo), REPO_CONFIG_PATH);
+  } catch (error) {
+    // A token that cannot see the organization's repository (an Action's GITHUB_TOKEN, an
+    // installation on some repositories only) means no shared defaults, not a failed run.
+    if (error instanceof PatchsmithError && error.isRetryable) throw error;
+    return undefined;
+  }
   return text === undefined
     ? undefined
     : { text, source: `${repo.owner}/${ORG_CONFIG_REPO}: ${REPO_CONFIG_PATH}` };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { defaultRepoConfig, loadRepoConfig, parseRepoConfig } from "../../../src/config/index.js";
-import { ConfigError } from "../../../src/core/index.js";
+import {
+  defaultRepoConfig,
+  fetchRepoConfig,
+  loadRepoConfig,
+  parseRepoConfig,
+} from "../../../src/config/index.js";
+import { ConfigError, RemoteError } from "../../../src/core/index.js";
 
 describe("parseRepoConfig", () => {
   it("gives the defaults for a missing or empty file", () => {
@@ -147,5 +152,39 @@ describe("repository configuration as users write it", () => {
     expect((error as ConfigError).message).toMatch(
       /^acme\/\.github: .* and \.github\/patchsmith\.yml:/,
     );
+  });
+});
+
+describe("fetchRepoConfig", () => {
+  const repo = { owner: "acme", name: "app" };
+
+  it("reads the organization's .github repository under the repository's file", async () => {
+    const asked: string[] = [];
+    const config = await fetchRepoConfig(async (r, p) => {
+      asked.push(`${r.owner}/${r.name}:${p}`);
+      return r.name === ".github" ? "plan_approval: true\n" : "gate:\n  repairRounds: 0\n";
+    }, repo);
+    expect(asked.sort()).toEqual([
+      "acme/.github:.github/patchsmith.yml",
+      "acme/app:.github/patchsmith.yml",
+    ]);
+    expect(config.planApproval).toBe(true);
+    expect(config.gate.repairRounds).toBe(0);
+  });
+
+  it("treats an organization repository it may not read as no defaults, but not a network failure", async () => {
+    const refused = new RemoteError("403", { isRetryable: false });
+    const config = await fetchRepoConfig(async (r) => {
+      if (r.name === ".github") throw refused;
+      return undefined;
+    }, repo);
+    expect(config).toEqual(defaultRepoConfig());
+    const flaky = new RemoteError("502", { isRetryable: true });
+    await expect(
+      fetchRepoConfig(async (r) => {
+        if (r.name === ".github") throw flaky;
+        return undefined;
+      }, repo),
+    ).rejects.toBe(flaky);
   });
 });
