@@ -30,7 +30,7 @@ describe("template overrides", () => {
       text("Fixed sum()."),
     ]);
     let stdout = "";
-    const code = await main(["run", "--repo", repo, "--issue-file", issueFile], {
+    const code = await main(["run", "--repo", repo, "--issue-file", issueFile, "--json"], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
@@ -41,6 +41,19 @@ describe("template overrides", () => {
       model,
     });
     expect(code).toBe(0);
+    const result = JSON.parse(stdout) as {
+      status: string;
+      body: string;
+      report: { templates: { name: string; version: string; overridden: boolean }[] };
+    };
+    expect(result.status).toBe("published");
+    expect(result.report.templates).toEqual(
+      expect.arrayContaining([
+        { name: "prompts/plan.md", version: "v2", overridden: true },
+        { name: "prompts/implement.md", version: "v1", overridden: false },
+      ]),
+    );
+    stdout = result.body;
     expect(stdout).toMatch(/^Our house style\. Make sum\(\) add its arguments\./);
     expect(stdout).toContain("Fixes #1");
     expect(stdout).toContain("- github/pr-body v7 (overridden by this repository)");
