@@ -14,12 +14,28 @@ import type {
   Phase,
   Plan,
   PullRequestRef,
+  RepoRef,
   RunReport,
   Usage,
   Workspace,
 } from "../core/index.js";
-import { PatchsmithError, inPhase } from "../core/index.js";
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
+import {
+  ConfigError,
+  PatchsmithError,
+  inPhase,
+  isSecretPath,
+  issueBodyDigest,
+  secretValuesIn,
+  setTemplateOverrides,
+  withTemplateScope,
+  type Redactor,
+} from "../core/index.js";
+import {
+  loadRepoConfig,
+  readOrgConfigText,
+  REPO_CONFIG_PATH,
+  type RepoConfig,
+} from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
@@ -35,9 +51,11 @@ import {
   type StatusStep,
 } from "../publish/index.js";
 import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
-import { implementInputFor, runReportOf } from "./job-parts.js";
-import { issueForModel } from "./issue-input.js";
+import { implementInputFor, runReportOf, safeInstructions } from "./job-parts.js";
+import { commentsBefore, issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
+import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
+import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
   totals(): { usage: Usage; costUsd: number; calls: number };
@@ -56,6 +74,11 @@ export interface PipelineDeps {
   logger: Logger;
   /** This app's slug: its own check runs are not CI failures to repair. */
   appSlug?: string;
+  /**
+   * Learns the values of the repository's secret files (so they are redacted from whatever
+   * leaves), and is asked whether the change carries one before it is committed.
+   */
+  redactor?: Redactor;
 }
 
 export interface JobOutcome {
@@ -79,7 +102,12 @@ const STEP_OF_PHASE: Partial<Record<Phase, StatusStep>> = {
   publish: "publish",
 };
 
-export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+export function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+  // One template scope per job: the repository's overrides and the versions it used.
+  return withTemplateScope(() => runIssueJobInScope(job, deps));
+}
+
+async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
   const { github, logger } = deps;
   const log = logger.child({
     job: job.id,
@@ -97,13 +125,19 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  const status = new StatusComment(github, job.repo, job.number, {
-    jobId: job.id,
-    actor: job.trigger.actor,
-    mode: job.mode,
-    current: "analyze",
-    outcome: "running",
-  });
+  const status = new StatusComment(
+    github,
+    job.repo,
+    job.number,
+    {
+      jobId: job.id,
+      actor: job.trigger.actor,
+      mode: job.mode,
+      current: "analyze",
+      outcome: "running",
+    },
+    () => stepDurations(timer.timings),
+  );
 
   let phase: Phase = "prepare";
   let checkout: Checkout | undefined;
@@ -116,9 +150,20 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
     await status.update({ current: "analyze" });
-    const issue = issueForModel(await github.getIssue(job.repo, job.number), job.trigger.at);
+    const rawIssue = await github.getIssue(job.repo, job.number);
+    const approved = job.trigger.approvedBodySha256;
+    if (approved && issueBodyDigest(rawIssue.body) !== approved) {
+      throw new PatchsmithError("the issue body changed after the approval", {
+        userMessage:
+          "This issue was edited after a maintainer approved it, so patchsmith did not work on it. A maintainer should read it again, then remove and re-add the approval label (or comment `/generate`).",
+      });
+    }
+    const issue = issueForModel(rawIssue, job.trigger.at, {
+      writers: await writersAmong(github, job, commentsBefore(rawIssue.comments, job.trigger.at)),
+    });
     const base = await github.getDefaultBranch(job.repo);
-    const token = await github.getRepositoryToken(job.repo);
+    // Least privilege per step: cloning needs read access only; the push mints its own token.
+    const token = await github.getRepositoryToken(job.repo, { contents: "read" });
     const branchForIssue = branchName(issue);
     branch = branchForIssue;
     const work = await timer.time("prepare", () =>
@@ -132,7 +177,9 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     checkout = work;
 
     phase = "config";
-    const config = await readRepoConfig(work);
+    const config = await readRepoConfig(work, github, job.repo);
+    setTemplateOverrides(await readTemplateOverrides(work, log));
+    if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -161,7 +208,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         issue,
         context,
         mode: job.mode,
-        ...(job.instructions ? { instructions: job.instructions } : {}),
+        ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
         logger: log,
       }),
     );
@@ -221,6 +268,12 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     await status.update({ current: "publish", cost: costView() });
     const draft = !gate.passed;
     const files = await work.changedFiles();
+    if (deps.redactor?.contains(await work.diff())) {
+      throw new PatchsmithError("the change carries a credential", {
+        userMessage:
+          "The change contains a value from one of the repository's secret files (or something shaped like a credential), so it was not committed. Look at what the tests print or write, then comment `/generate` again.",
+      });
+    }
     const title = pullRequestTitle(issue, job.mode);
     const body = await renderPullRequestBody({
       issueNumber: issue.number,
@@ -238,6 +291,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       issueNumber: issue.number,
       jobId: job.id,
     });
+    const pushToken = await github.getRepositoryToken(job.repo, { contents: "write" });
     const published = await timer.time("publish", () =>
       publishPullRequest({
         github,
@@ -246,9 +300,10 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         base,
         title,
         body,
-        draft,
+        draft: draft || config.pullRequest.draft === "always",
         commitMessage,
         author: deps.bot,
+        ...(pushToken ? { pushToken } : {}),
       }),
     );
     await github
@@ -263,9 +318,11 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       current: "publish",
       outcome: "succeeded",
       pullRequest: { url: published.pullRequest.url, draft },
+      branch: published.pullRequest.head,
       cost: costView(),
     });
     log.info({ pr: published.pullRequest.number, draft, cost: report().costUsd }, "job published");
+    await acknowledge(github, job, "rocket", log);
     return {
       status: "published",
       pullRequest: published.pullRequest,
@@ -284,13 +341,15 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         failure: {
           phase: error.phase ?? phase,
           message: error.userMessage,
-          hint: retryHint(error),
+          hint: failureHint(error),
+          ...(error instanceof ConfigError ? { problems: error.problems } : {}),
         },
         cost: costView(),
       })
       .catch((statusError: unknown) =>
         log.error({ err: String(statusError) }, "could not update the status comment"),
       );
+    await acknowledge(github, job, "confused", log);
     return {
       status: "failed",
       ...(branch ? { branch } : {}),
@@ -303,16 +362,54 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   }
 }
 
-export async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+/**
+ * Comment authors with write access (the trigger's actor has it: the receiver checked). Only
+ * their comments reach the model; anyone can comment on a public issue.
+ */
+async function writersAmong(
+  github: GitHub,
+  job: Job,
+  comments: { author: string; isBot?: boolean }[],
+): Promise<Set<string>> {
+  const writers = new Set([job.trigger.actor.toLowerCase()]);
+  const authors = new Set(comments.filter((c) => !c.isBot).map((c) => c.author.toLowerCase()));
+  for (const author of authors) {
+    if (writers.has(author)) continue;
+    if (await checkWriteAccess(github, job, author)) writers.add(author);
+  }
+  return writers;
+}
+
+async function checkWriteAccess(github: GitHub, job: Job, user: string): Promise<boolean> {
+  const permission = await github.getPermission(job.repo, user);
+  return permission === "write" || permission === "maintain" || permission === "admin";
+}
+
+/** Registers the values of .env files, keys and token-bearing configs in the checkout. */
+async function learnRepositorySecrets(checkout: Checkout, redactor: Redactor): Promise<void> {
+  for (const file of await checkout.listFiles()) {
+    if (!isSecretPath(file)) continue;
+    const content = await checkout.readFile(file).catch(() => undefined);
+    if (content !== undefined && !content.includes("\0"))
+      redactor.add(secretValuesIn(file, content));
+  }
+}
+
+/** The checkout's own file over the organization's defaults (see config/org-config.ts). */
+export async function readRepoConfig(
+  checkout: Checkout,
+  github?: GitHub,
+  repo?: RepoRef,
+): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;
-  return parseRepoConfig(text);
-}
-
-function retryHint(error: PatchsmithError): string | undefined {
-  if (error.phase === "config")
-    return `Fix ${REPO_CONFIG_PATH} as described above, then comment \`/generate\` again.`;
-  if (error.isRetryable) return "This looks temporary. Comment `/generate` to try again.";
-  return undefined;
+  const organization =
+    github?.readFile && repo
+      ? await readOrgConfigText(github.readFile.bind(github), repo)
+      : undefined;
+  return loadRepoConfig({
+    repo: { text, source: REPO_CONFIG_PATH },
+    ...(organization ? { organization } : {}),
+  });
 }

@@ -3,7 +3,7 @@
  * already exists for the branch (a rerun or a restart never opens a second one).
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
-import { PatchsmithError, render } from "../core/index.js";
+import { PatchsmithError, loadTemplate, render, templatesUsed } from "../core/index.js";
 import {
   initialPullRequestState,
   parsePullRequestState,
@@ -31,7 +31,15 @@ export function formatUsd(value: number): string {
 
 export async function renderPullRequestBody(input: PullRequestBodyInput): Promise<string> {
   const { usage } = input.report;
+  // Loaded first so the body names its own version among the templates used.
+  await loadTemplate("github/pr-body.md");
+  const used = templatesUsed();
+  const templates = used.length > 0 ? used : (input.report.templates ?? []);
   return render("github/pr-body.md", {
+    hasTemplates: templates.length > 0,
+    templates: templates.map((t) => ({
+      label: `${t.name.replace(/\.md$/, "")} ${t.version}${t.overridden ? " (overridden by this repository)" : ""}`,
+    })),
     summary: input.plan.summary,
     issueNumber: input.issueNumber,
     actor: input.actor,
@@ -84,6 +92,8 @@ export async function renderCommitMessage(input: {
 }
 
 export interface PublishInput {
+  /** A token that may write contents, minted for the push only. */
+  pushToken?: string;
   github: GitHub;
   repo: RepoRef;
   checkout: Checkout;
@@ -111,7 +121,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
         "The run made no change to the repository, so there is nothing to open a pull request for. Add detail to the issue (which files, what behaviour you expect), then comment `/generate` again.",
     });
   }
-  await input.checkout.push();
+  await input.checkout.push(input.pushToken ? { token: input.pushToken } : {});
   const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
   if (existing) {
     const pullRequest = await input.github.updatePullRequest(input.repo, existing.number, {
