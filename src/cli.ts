@@ -30,6 +30,8 @@ const USAGE = `Usage: patchsmith <command> [options]
 Commands:
   serve                     Run the GitHub App (Probot server with the in-process worker).
                             With no APP_ID/PRIVATE_KEY it starts the registration page.
+                            --no-worker: only receive and store jobs (run \`worker\` apart).
+  worker                    Run jobs from the durable queue (PATCHSMITH_DATA_DIR), no server.
   run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs]
       [--instructions TEXT] [--base BRANCH]
                             The whole pipeline on a local repository: leaves a branch with
@@ -59,7 +61,9 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   try {
     switch (command) {
       case "serve":
-        return await serve(deps);
+        return await serve(deps, rest);
+      case "worker":
+        return await workerCommand(deps);
       case "run":
         return await runLocal(rest, deps, io);
       case "localize":
@@ -165,10 +169,19 @@ function requireGitRepo(dir: string): string {
   return top;
 }
 
-async function serve(deps: CliDeps): Promise<number> {
+async function serve(deps: CliDeps, args: string[] = []): Promise<number> {
+  const values = parse(args, { "no-worker": { type: "boolean", default: false } });
   const { startServer } = await import("./server.js");
-  await startServer(parseEnv(deps.env));
+  await startServer(parseEnv(deps.env), { worker: !values["no-worker"] });
   return new Promise<number>(() => {}); // runs until the process is stopped
+}
+
+async function workerCommand(deps: CliDeps): Promise<number> {
+  const env = parseEnv(deps.env);
+  requireWorkerEnv(env, { github: true });
+  const { startWorker } = await import("./server.js");
+  await startWorker(env);
+  return new Promise<number>(() => {}); // runs until SIGTERM
 }
 
 async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<number> {

@@ -13,3 +13,4 @@ export {
   type RetryPolicy,
 } from "./retry-policy.js";
 export { decide, type ActiveJob } from "./fold-policy.js";
+export { QUEUE_FILE, openQueue, type QueueSettings } from "./from-env.js";
