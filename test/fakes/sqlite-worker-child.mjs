@@ -3,6 +3,7 @@
 // handed back there); `slow` takes 400 ms. Usage:
 //   node sqlite-worker-child.mjs <dist/queue/index.js> <db file> <log file> <hang|slow> <graceMs>
 import { appendFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 
 const [, , modulePath, dbFile, logFile, mode, graceMs] = process.argv;
@@ -21,7 +22,7 @@ queue.process(async (job, { attempt, signal }) => {
       signal.addEventListener("abort", () => reject(signal.reason)),
     );
   }
-  if (mode === "slow") await new Promise((resolve) => setTimeout(resolve, 400));
+  if (mode === "slow") await sleep(400);
   appendFileSync(logFile, `done ${job.id} ${attempt}\n`);
 }, 1);
 process.once("SIGTERM", () => {
