@@ -11,6 +11,7 @@ import { pino } from "pino";
 import type { Env } from "./config/index.js";
 import { loadDotEnv, parseEnv, requireWorkerEnv } from "./config/index.js";
 import type { Job, LanguageModel, Logger, Mode } from "./core/index.js";
+import type { OctokitLike } from "./github/index.js";
 import { ConfigError, MODES } from "./core/index.js";
 
 export interface CliIo {
@@ -32,6 +33,8 @@ Commands:
                             With no APP_ID/PRIVATE_KEY it starts the registration page.
                             --no-worker: only receive and store jobs (run \`worker\` apart).
   worker                    Run jobs from the durable queue (PATCHSMITH_DATA_DIR), no server.
+  redeliver [--since 1h] [--dry-run]
+                            Ask GitHub to redeliver the app's webhooks that failed since then.
   run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs]
       [--instructions TEXT] [--base BRANCH]
                             The whole pipeline on a local repository: leaves a branch with
@@ -64,6 +67,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         return await serve(deps, rest);
       case "worker":
         return await workerCommand(deps);
+      case "redeliver":
+        return await redeliverCommand(rest, deps, io);
       case "run":
         return await runLocal(rest, deps, io);
       case "localize":
@@ -182,6 +187,43 @@ async function workerCommand(deps: CliDeps): Promise<number> {
   const { startWorker } = await import("./server.js");
   await startWorker(env);
   return new Promise<number>(() => {}); // runs until SIGTERM
+}
+
+async function redeliverCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
+  const values = parse(args, {
+    since: { type: "string", default: "1h" },
+    "dry-run": { type: "boolean", default: false },
+  });
+  const { parseDuration, redeliverFailed } = await import("./github/index.js");
+  const ms = parseDuration(values.since as string);
+  if (ms === undefined) throw new UsageError("--since takes a duration such as 30m, 1h or 3d");
+  const env = parseEnv(deps.env);
+  if (!env.APP_ID || (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)) {
+    throw new ConfigError("environment", [
+      "redeliver signs as the app: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH)",
+    ]);
+  }
+  const privateKey = env.PRIVATE_KEY ?? (await readFile(env.PRIVATE_KEY_PATH!, "utf8"));
+  const { Probot } = await import("probot");
+  const probot = new Probot({
+    appId: env.APP_ID,
+    privateKey,
+    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+  });
+  const appOctokit = (await probot.auth()) as unknown as OctokitLike;
+  const result = await redeliverFailed(appOctokit, {
+    since: new Date(Date.now() - ms),
+    dryRun: Boolean(values["dry-run"]),
+  });
+  const verb = values["dry-run"] ? "would redeliver" : "redelivered";
+  for (const d of result.redelivered)
+    io.stdout(`${verb} ${d.guid} (${d.event}, first delivered ${d.deliveredAt})\n`);
+  for (const f of result.failed)
+    io.stderr(`patchsmith: could not redeliver ${f.guid}: ${f.error}\n`);
+  io.stdout(
+    `${result.redelivered.length} failed deliveries ${verb}, of ${result.scanned} since ${values.since as string}\n`,
+  );
+  return result.failed.length > 0 ? 1 : 0;
 }
 
 async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<number> {

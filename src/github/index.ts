@@ -9,3 +9,4 @@ export {
   type LocalGitHub,
   type LocalGitHubOptions,
 } from "./local-github.js";
+export { parseDuration, redeliverFailed, type RedeliverResult } from "./redeliver.js";
