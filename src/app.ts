@@ -4,8 +4,9 @@
  * a webhook 10 s, so nothing here waits for a job.
  *
  * Triggers: the label (default `patchsmith`) added to an issue, and `/generate` in a new
- * comment on an issue. `/generate` on a pull request gets a polite pointer to issues and
- * review comments (feedback on PRs arrives through review events, not this command).
+ * comment on an issue. On patchsmith's own pull requests, reviews, thread replies,
+ * `/generate` or a mention, and failed CI on the head become feedback or ci-repair jobs;
+ * `/generate` on any other pull request gets a polite pointer.
  * `/cancel` removes a queued run. `/approve` is recognised but left to the pipeline.
  */
 import type { ApplicationFunction, Probot } from "probot";
@@ -16,7 +17,15 @@ import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
 import { renderStatus } from "./publish/index.js";
 import {
   checkPermission,
+  checkSuiteTrigger,
   commentEvent,
+  conversationTrigger,
+  enqueueFeedback,
+  isPatchsmithPullRequest,
+  mentionsApp,
+  reviewReplyTrigger,
+  reviewSubmittedTrigger,
+  workflowRunTrigger,
   createDeliveryDedupe,
   createRecentlySeen,
   isBot,
@@ -26,6 +35,7 @@ import {
   toJob,
   type Command,
   type DeliveryDedupe,
+  type FeedbackTrigger,
   type TriggerEvent,
 } from "./triggers/index.js";
 
@@ -63,8 +73,100 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
     ((octokit: OctokitLike) =>
       createOctokitGitHub(octokit, deps.botLogin ? { botLogin: deps.botLogin } : {}));
 
+  // One job per review (and per failing CI head), whichever of its events comes first.
+  const feedbackSeen = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
+  const appSlug = deps.botLogin?.replace(/\[bot\]$/i, "");
+
   return (app: Probot) => {
     const log: Logger = deps.logger ?? app.log;
+
+    /** Review feedback and failing CI on the bot's own pull requests (see triggers/feedback-events). */
+    async function acceptFeedback(
+      trigger: FeedbackTrigger | undefined,
+      octokit: OctokitLike,
+    ): Promise<void> {
+      if (!trigger) return;
+      const eventLog = log.child({
+        deliveryId: trigger.deliveryId,
+        repo: `${trigger.repo.owner}/${trigger.repo.name}`,
+        number: trigger.number,
+        actor: trigger.actor.login,
+      });
+      // CI events are sent by whoever pushed or by Actions itself; their content is not a person's ask.
+      if (
+        trigger.kind !== "ci" &&
+        (isBot(trigger.actor, deps.botLogin) || isBot(trigger.sender, deps.botLogin))
+      ) {
+        eventLog.debug("ignored: feedback from a bot");
+        return;
+      }
+      if (trigger.installationId === undefined) return;
+      if (!dedupe.firstSeen(trigger.deliveryId)) return;
+      try {
+        const github = githubFor(octokit);
+        const result = await enqueueFeedback({
+          trigger,
+          github,
+          queue: deps.queue,
+          seen: feedbackSeen,
+          logger: eventLog,
+        });
+        if (result === "queued" && trigger.commentId !== undefined) {
+          await github.addReaction(trigger.repo, { commentId: trigger.commentId }, "eyes");
+        }
+        // A person's feedback must not vanish silently; CI fails again on the next head anyway.
+        const busyKey = `${issueKey(trigger.repo, trigger.number)} ${trigger.actor.login.toLowerCase()} busy`;
+        if (result === "busy" && trigger.kind !== "ci" && refusals.firstSeen(busyKey)) {
+          await github.createComment(
+            trigger.repo,
+            trigger.number,
+            await render("github/reply-feedback-busy.md", { actor: trigger.actor.login }),
+          );
+        }
+      } catch (error) {
+        dedupe.forget(trigger.deliveryId);
+        throw error;
+      }
+    }
+
+    const prefixOf = async (octokit: OctokitLike, repo: { owner: string; name: string }) =>
+      (await repoConfigFor(octokit, repo)).pullRequest.branchPrefix;
+    const repoOf = (payload: { repository: { owner: { login: string }; name: string } }) => ({
+      owner: payload.repository.owner.login,
+      name: payload.repository.name,
+    });
+
+    app.on("pull_request_review.submitted", async (context) => {
+      const prefix = await prefixOf(context.octokit, repoOf(context.payload));
+      await acceptFeedback(
+        reviewSubmittedTrigger(context.id, context.payload, prefix),
+        context.octokit,
+      );
+    });
+
+    app.on("pull_request_review_comment.created", async (context) => {
+      const prefix = await prefixOf(context.octokit, repoOf(context.payload));
+      await acceptFeedback(
+        reviewReplyTrigger(context.id, context.payload, prefix),
+        context.octokit,
+      );
+    });
+
+    app.on("check_suite.completed", async (context) => {
+      const prefix = await prefixOf(context.octokit, repoOf(context.payload));
+      await acceptFeedback(
+        checkSuiteTrigger(context.id, context.payload, prefix, appSlug),
+        context.octokit,
+      );
+    });
+
+    app.on("workflow_run.completed", async (context) => {
+      const prefix = await prefixOf(context.octokit, repoOf(context.payload));
+      await acceptFeedback(
+        workflowRunTrigger(context.id, context.payload, prefix),
+        context.octokit,
+      );
+    });
 
     async function accept(
       event: TriggerEvent,
@@ -229,6 +331,21 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
 
     app.on("issue_comment.created", async (context) => {
       const command = parseCommand(context.payload.comment.body);
+      const { issue, comment } = context.payload;
+      if (
+        issue.pull_request &&
+        (command?.name === "generate" || (!command && mentionsApp(comment.body, appSlug ?? ""))) &&
+        isPatchsmithPullRequest(
+          { body: issue.body },
+          await prefixOf(context.octokit, repoOf(context.payload)),
+        )
+      ) {
+        await acceptFeedback(
+          conversationTrigger(commentEvent(context.id, context.payload)),
+          context.octokit,
+        );
+        return;
+      }
       if (!command) return;
       await accept(commentEvent(context.id, context.payload), command, context.octokit);
     });

@@ -21,7 +21,7 @@ import {
   createMeteredModel,
   createOpenAICompatibleModel,
 } from "./llm/index.js";
-import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
+import { runFeedbackJob, runIssueJob, type JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -91,7 +91,9 @@ export function createJobHandler(
   async function run(job: Job): Promise<JobOutcome> {
     baseModel ??= createBaseModel(env, logger);
     const metered = createMeteredModel(baseModel, { maxCostUsd: env.PATCHSMITH_MAX_COST_USD });
-    const outcome = await runIssueJob(job, {
+    // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
+    const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
+    const outcome = await pipeline(job, {
       github: await deps.githubFor(job),
       workspace,
       model: metered.model,
@@ -100,6 +102,7 @@ export function createJobHandler(
       bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
       cacheDir: path.join(workDir, "cache"),
       logger,
+      appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
     });
     deps.onOutcome?.(job, outcome);
     return outcome;

@@ -12,6 +12,12 @@ import type { OctokitLike } from "./octokit-like.js";
 import { createPullRequest, findPullRequest, updatePullRequest } from "./pull-requests.js";
 import { toRemoteError } from "./remote-error.js";
 import { listReviewThreads, resolveReviewThread } from "./review-threads.js";
+import {
+  getPullRequest,
+  getReview,
+  listFailedChecks,
+  listReviewComments,
+} from "./pull-request-feedback.js";
 
 export interface OctokitGitHubOptions {
   installationId?: number;
@@ -226,6 +232,18 @@ export function createOctokitGitHub(
           },
         );
       }),
+
+    getPullRequest: (repo, number) =>
+      call("reading the pull request", () => getPullRequest(octokit, repo, number)),
+
+    listReviewComments: (repo, pullNumber) =>
+      call("reading review comments", () => listReviewComments(octokit, repo, pullNumber)),
+
+    getReview: (repo, pullNumber, reviewId) =>
+      call("reading the review", () => getReview(octokit, repo, pullNumber, reviewId)),
+
+    listFailedChecks: (repo, sha, excludeApp) =>
+      call("reading the failed checks", () => listFailedChecks(octokit, repo, sha, excludeApp)),
 
     getRepositoryToken: (repo) =>
       call("creating a repository token", async () => {

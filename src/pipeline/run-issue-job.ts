@@ -23,13 +23,7 @@ import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/in
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
-import {
-  changedLinesOf,
-  checkRunFor,
-  renderGateReport,
-  repairInstructions,
-  runGate,
-} from "../gate/index.js";
+import { changedLinesOf, checkRunFor, renderGateReport } from "../gate/index.js";
 import {
   StatusComment,
   branchName,
@@ -40,7 +34,8 @@ import {
   renderPullRequestBody,
   type StatusStep,
 } from "../publish/index.js";
-import { afterGate } from "./repair-routing.js";
+import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
+import { implementInputFor, runReportOf } from "./job-parts.js";
 import { issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
 
@@ -59,10 +54,13 @@ export interface PipelineDeps {
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;
+  /** This app's slug: its own check runs are not CI failures to repair. */
+  appSlug?: string;
 }
 
 export interface JobOutcome {
-  status: "published" | "failed";
+  /** "skipped": nothing to do (no feedback from a writer, an old CI head, a cap reached). */
+  status: "published" | "failed" | "skipped";
   pullRequest?: PullRequestRef;
   branch?: string;
   plan?: Plan;
@@ -89,17 +87,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     issue: job.number,
   });
   const timer = new StageTimer();
-  const report = (): RunReport => {
-    const totals = deps.meter.totals();
-    return {
-      stages: timer.timings,
-      usage: totals.usage,
-      costUsd: totals.costUsd,
-      modelCalls: totals.calls,
-      repairRounds,
-      gateRounds,
-    };
-  };
+  const progress: GateLoopProgress = { repairRounds: 0, gateRounds: [] };
+  const report = (): RunReport => runReportOf(timer, deps.meter, progress);
   const costView = () => {
     const t = deps.meter.totals();
     return {
@@ -108,8 +97,6 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  let repairRounds = 0;
-  const gateRounds: RunReport["gateRounds"] = [];
   const status = new StatusComment(
     github,
     job.repo,
@@ -188,18 +175,16 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     await status.update({ current: "implement", plan: thePlan, cost: costView() });
 
     phase = "implement";
-    const implementInput = {
-      model: deps.model,
-      checkout: work,
+    const implementInput = implementInputFor({
+      deps,
+      job,
+      work,
       issue,
       plan: thePlan,
       context,
-      mode: job.mode,
-      ...(job.instructions ? { instructions: job.instructions } : {}),
-      maxTurns: config.implement.maxTurns,
-      logger: log,
-      protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
-    };
+      config,
+      log,
+    });
     await timer.time("implement", () => runImplement(implementInput));
     if ((await work.changedFiles()).length === 0) {
       throw new PatchsmithError("the model made no change", {
@@ -208,56 +193,35 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
 
-    let gate: GateReport;
-    for (;;) {
-      phase = "gate";
-      const changedByModel = new Set(await work.changedFiles());
-      await status.update({
-        current: "gate",
-        cost: costView(),
-        details: repairRounds > 0 ? { gate: `repair round ${repairRounds}` } : {},
-      });
-      gate = await timer.time("gate", () =>
-        runGate({
-          dir: work.dir,
-          baseSha: work.baseSha,
-          profile: context.profile,
-          settings: { gate: config.gate, policy: config.policy, commands: config.commands },
-          runnerFor: deps.runnerFor,
-          cacheDir: deps.cacheDir,
-          logger: log,
-        }),
-      );
-      // Installing and running the repository's tools can leave files behind (a new
-      // lockfile, build output that is not ignored): only the model's changes, and the
-      // formatter's fixes to them, belong in the pull request.
-      const leftovers = (await work.changedFiles()).filter((file) => !changedByModel.has(file));
-      if (leftovers.length > 0) {
-        log.info({ files: leftovers }, "discarding files the gate's commands changed");
-        await work.discardChanges(leftovers);
-      }
-      gateRounds.push({
-        round: repairRounds,
-        passed: gate.passed,
-        score: gate.score,
-        blocking: gate.checks.filter((c) => c.blocking).map((c) => c.name),
-      });
-      const next = afterGate({
-        passed: gate.passed,
-        repairsDone: repairRounds,
-        maxRepairRounds: config.gate.repairRounds,
-      });
-      if (next !== "repair") break;
-      repairRounds++;
-      phase = "implement";
-      await status.update({
-        current: "implement",
-        details: { implement: `repair round ${repairRounds} of ${config.gate.repairRounds}` },
-      });
-      await timer.time("implement", () =>
-        runImplement({ ...implementInput, feedback: repairInstructions(gate) }),
-      );
-    }
+    const gate = await runGateLoop({
+      work,
+      profile: context.profile,
+      config,
+      deps,
+      log,
+      timer,
+      progress,
+      setPhase: (next) => {
+        phase = next;
+      },
+      onStep: async (step, rounds) => {
+        if (step === "gate") {
+          await status.update({
+            current: "gate",
+            cost: costView(),
+            details: rounds > 0 ? { gate: `repair round ${rounds}` } : {},
+          });
+        } else {
+          await status.update({
+            current: "implement",
+            details: { implement: `repair round ${rounds} of ${config.gate.repairRounds}` },
+          });
+        }
+      },
+      repair: async (feedback) => {
+        await runImplement({ ...implementInput, feedback });
+      },
+    });
 
     phase = "publish";
     await status.update({ current: "publish", cost: costView() });
@@ -345,7 +309,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   }
 }
 
-async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+export async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;

@@ -4,8 +4,15 @@
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
 import { PatchsmithError, render } from "../core/index.js";
+import {
+  initialPullRequestState,
+  parsePullRequestState,
+  renderPullRequestState,
+  withPullRequestState,
+  PR_STATE_MARKER,
+} from "./pr-state.js";
 
-export const PR_MARKER = "<!-- patchsmith:pr";
+export const PR_MARKER = PR_STATE_MARKER;
 
 export interface PullRequestBodyInput {
   issueNumber: number;
@@ -51,7 +58,15 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       stage: s.stage,
       seconds: (s.ms / 1000).toFixed(1),
     })),
-    markerJson: JSON.stringify({ issue: input.issueNumber, job: input.jobId }),
+    // Everything a later feedback or CI-repair job needs, so any worker can continue.
+    stateMarker: renderPullRequestState(
+      initialPullRequestState({
+        issue: input.issueNumber,
+        job: input.jobId,
+        plan: input.plan,
+        costUsd: input.report.costUsd,
+      }),
+    ),
   });
 }
 
@@ -101,7 +116,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
   if (existing) {
     const pullRequest = await input.github.updatePullRequest(input.repo, existing.number, {
       title: input.title,
-      body: input.body,
+      body: carryState(existing.body, input.body),
     });
     return { pullRequest, headSha, created: false };
   }
@@ -124,4 +139,21 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     pullRequest = made;
   }
   return { pullRequest, headSha, created: true };
+}
+
+/**
+ * A new run of the issue rewrites the body but not the pull request's history: the rounds,
+ * CI repairs and cost so far carry over, so the caps still hold.
+ */
+function carryState(previousBody: string, body: string): string {
+  const previous = parsePullRequestState(previousBody);
+  const next = parsePullRequestState(body);
+  if (!previous || !next) return body;
+  return withPullRequestState(body, {
+    ...next,
+    rounds: previous.rounds,
+    ciRepairs: previous.ciRepairs,
+    capNoted: previous.capNoted,
+    costUsd: previous.costUsd + next.costUsd,
+  });
 }

@@ -13,6 +13,10 @@ export interface JobRequest {
   at: string;
   mode: Mode;
   instructions?: string;
+  /** Default "issue"; "feedback" and "ci-repair" work on the pull request `number`. */
+  jobKind?: Job["kind"];
+  feedback?: Job["feedback"];
+  ci?: Job["ci"];
 }
 
 export function toJob(request: JobRequest): Job {
@@ -25,7 +29,7 @@ export function toJob(request: JobRequest): Job {
   if (request.commentId !== undefined) trigger.commentId = request.commentId;
   const job: Job = {
     id: `${request.repo.owner}/${request.repo.name}#${request.number}@${request.deliveryId}`,
-    kind: "issue",
+    kind: request.jobKind ?? "issue",
     repo: { owner: request.repo.owner, name: request.repo.name },
     number: request.number,
     trigger,
@@ -33,5 +37,7 @@ export function toJob(request: JobRequest): Job {
   };
   if (request.installationId !== undefined) job.installationId = request.installationId;
   if (request.instructions) job.instructions = request.instructions;
+  if (request.feedback) job.feedback = request.feedback;
+  if (request.ci) job.ci = request.ci;
   return job;
 }

@@ -220,3 +220,18 @@ describe("createSqliteQueue", () => {
     ]);
   });
 });
+
+describe("fold policy", () => {
+  it("never folds review feedback; an issue trigger with a job waiting folds into it", async () => {
+    const { decide } = await import("../../../src/queue/index.js");
+    const running = [{ id: "a", state: "running" as const, mode: "implement" as const }];
+    const feedback = job(9, { kind: "feedback", feedback: { commentIds: [1] } });
+    expect(decide(feedback, running)).toEqual({ outcome: "behind", jobId: "job-9" });
+    expect(decide(feedback, [])).toEqual({ outcome: "queued", jobId: "job-9" });
+    const waiting = [...running, { id: "b", state: "waiting" as const, mode: "docs" as const }];
+    expect(decide(job(8, { instructions: "x" }), waiting)).toEqual({
+      outcome: "folded",
+      jobId: "b",
+    });
+  });
+});
