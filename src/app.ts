@@ -14,7 +14,7 @@ import { defaultRepoConfig, type RepoConfig } from "./config/index.js";
 import type { EnqueueResult, GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
 import { render, userMessageOf } from "./core/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
-import { renderStatus } from "./publish/index.js";
+import { createStatusComment, renderStatus } from "./publish/index.js";
 import {
   checkPermission,
   checkSuiteTrigger,
@@ -273,9 +273,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       });
       // The status comment exists before the job can start, so the worker always finds it
       // (findComment returns the newest one) and never races to create a second one.
-      const status = await github.createComment(
+      const status = await createStatusComment(
+        github,
         repo,
         number,
+        job.id,
         await queuedStatus(job.id, actor, command.mode),
       );
       job.statusCommentId = status.id;

@@ -122,4 +122,33 @@ describe("receiver on the durable queue", () => {
       true,
     );
   });
+
+  it("a 502 on the status comment POST after GitHub created it: that comment, no second one", async () => {
+    gh.installationToken(INSTALLATION);
+    gh.api().get(`${REPO}/collaborators/Codertocat/permission`).reply(200, { role_name: "write" });
+    gh.api().post(`${REPO}/issues/1/reactions`).reply(201, {});
+    let created = "";
+    gh.api()
+      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => {
+        created = b.body;
+        return true;
+      })
+      .once()
+      .reply(502, { message: "Bad Gateway" });
+    gh.api()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, () => [
+        {
+          id: 6100,
+          body: created,
+          user: { login: "patchsmith[bot]", type: "Bot" },
+          created_at: "2026-01-01T00:00:00Z",
+        },
+      ]);
+    const { probot, queue } = await start();
+    await probot.receive({ id: "d-502", name: "issues", payload: labeled() as never });
+    expect(created).toContain(MARKER);
+    expect(queue.store.all().map((j) => j.job.statusCommentId)).toEqual([6100]);
+  });
 });
