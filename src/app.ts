@@ -16,8 +16,11 @@ import { render, userMessageOf } from "./core/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
 import { createStatusComment, renderStatus } from "./publish/index.js";
 import {
+  approvalOf,
+  botVerdict,
   checkPermission,
   checkSuiteTrigger,
+  createMemoryQuota,
   commentEvent,
   conversationTrigger,
   enqueueFeedback,
@@ -37,7 +40,10 @@ import {
   type DeliveryDedupe,
   type FeedbackTrigger,
   type TriggerEvent,
+  type TriggerQuota,
 } from "./triggers/index.js";
+import { withLogRedaction, withOutboundRedaction } from "./security/index.js";
+import { createRedactor, issueBodyDigest, type Redactor } from "./core/index.js";
 
 export const DEFAULT_TRIGGER_LABEL = "patchsmith";
 
@@ -56,6 +62,10 @@ export interface AppDependencies {
    * Default: the built-in defaults, with `label` as the trigger label.
    */
   repoConfigFor?: (octokit: OctokitLike, repo: RepoRef) => Promise<RepoConfig>;
+  /** Trigger counting per user and repository (default: in memory, per process). */
+  quota?: TriggerQuota;
+  /** Scans every comment the receiver posts (default: credential shapes only). */
+  redactor?: Redactor;
 }
 
 export function createApp(deps: AppDependencies): ApplicationFunction {
@@ -67,6 +77,8 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       return { ...config, trigger: { ...config.trigger, label } };
     });
   const dedupe = deps.dedupe ?? createDeliveryDedupe();
+  const quota = deps.quota ?? createMemoryQuota();
+  const redactor = deps.redactor ?? createRedactor();
   const refusals = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
   const githubFor =
     deps.githubFor ??
@@ -78,7 +90,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   const appSlug = deps.botLogin?.replace(/\[bot\]$/i, "");
 
   return (app: Probot) => {
-    const log: Logger = deps.logger ?? app.log;
+    const log: Logger = withLogRedaction(deps.logger ?? app.log, redactor);
 
     /** Review feedback and failing CI on the bot's own pull requests (see triggers/feedback-events). */
     async function acceptFeedback(
@@ -172,14 +184,27 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       event: TriggerEvent,
       command: Command,
       octokit: OctokitLike,
+      knownConfig?: RepoConfig,
     ): Promise<void> {
+      let config = knownConfig;
+      const configFor = async () => (config ??= await repoConfigFor(octokit, event.repo));
       const eventLog = log.child({
         deliveryId: event.deliveryId,
         repo: `${event.repo.owner}/${event.repo.name}`,
         number: event.number,
         actor: event.actor.login,
       });
-      if (isBot(event.actor, deps.botLogin) || isBot(event.sender, deps.botLogin)) {
+      // Bots are ignored unless the repository allows them; this app's own events always are
+      // (without even reading the configuration).
+      const own = deps.botLogin?.toLowerCase();
+      const anyBot = isBot(event.actor, deps.botLogin) || isBot(event.sender, deps.botLogin);
+      const ownEvent = [event.actor, event.sender].some((a) => a.login.toLowerCase() === own);
+      const verdict = !anyBot
+        ? "human"
+        : ownEvent
+          ? "ignored-bot"
+          : botVerdict(event, await configFor(), deps.botLogin);
+      if (verdict === "ignored-bot") {
         eventLog.debug("ignored: sent by a bot");
         return;
       }
@@ -198,7 +223,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         return;
       }
       try {
-        await authorizeAndEnqueue(event, command, githubFor(octokit), eventLog);
+        const github = withOutboundRedaction(githubFor(octokit), redactor);
+        await authorizeAndEnqueue(event, command, github, eventLog, {
+          humanActor: verdict === "human",
+          configFor,
+        });
         await durable?.settleDelivery?.(event.deliveryId, true);
       } catch (error) {
         // Let a redelivery of this webhook try again.
@@ -213,6 +242,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       command: Command,
       github: GitHub,
       eventLog: Logger,
+      trust: { humanActor: boolean; configFor: () => Promise<RepoConfig> },
     ): Promise<void> {
       const { repo, number } = event;
       const actor = event.actor.login;
@@ -239,15 +269,54 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         await replyOnce("reply-pull-request.md");
         return;
       }
-      const permission = await checkPermission(github, repo, actor);
-      if (!permission.allowed) {
-        eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
-        await replyOnce("reply-not-allowed.md", { permission: permission.permission });
-        return;
+      // An allowed bot is trusted by the repository's own configuration: apps cannot be
+      // collaborators, so GitHub would report no permission for them.
+      if (trust.humanActor) {
+        const permission = await checkPermission(github, repo, actor);
+        if (!permission.allowed) {
+          eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
+          await replyOnce("reply-not-allowed.md", { permission: permission.permission });
+          return;
+        }
       }
       if (command.name === "approve") {
         eventLog.info("ignored: /approve is handled by the pipeline");
         return;
+      }
+      let approvedBodySha256: string | undefined;
+      if (command.name === "generate") {
+        const config = await trust.configFor();
+        const approval = await approvalOf(github, repo, event, config);
+        const addedApproval =
+          event.addedLabel !== undefined && event.addedLabel !== config.trigger.label.toLowerCase();
+        if (approval.kind === "needs-approval") {
+          eventLog.info(
+            { author: approval.author },
+            "refused: outside contributor's issue, not approved",
+          );
+          await replyOnce("reply-needs-approval.md", {
+            author: approval.author,
+            approvalLabel: config.trigger.approvalLabel,
+          });
+          return;
+        }
+        // The approval label starts a run only where an approval was needed.
+        if (addedApproval && approval.kind === "not-needed") return;
+        if (approval.kind === "approved" && event.issueBody !== undefined)
+          approvedBodySha256 = issueBodyDigest(event.issueBody);
+        const allowance = await quota.take(repo, actor, config.quotas);
+        if (!allowance.allowed) {
+          eventLog.info({ scope: allowance.scope }, "refused: trigger quota exceeded");
+          await replyOnce("reply-quota.md", {
+            limit: allowance.limit,
+            scopeText:
+              allowance.scope === "user"
+                ? `for @${actor} in this repository`
+                : "in this repository",
+            retryAt: allowance.retryAt.toISOString().slice(0, 16).replace("T", " "),
+          });
+          return;
+        }
       }
       const target =
         event.commentId !== undefined ? { commentId: event.commentId } : { issueNumber: number };
@@ -270,6 +339,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         at: event.at,
         mode: command.mode,
         ...(command.instructions ? { instructions: command.instructions } : {}),
+        ...(approvedBodySha256 ? { approvedBodySha256 } : {}),
       });
       // The status comment exists before the job can start, so the worker always finds it
       // (findComment returns the newest one) and never races to create a second one.
@@ -326,9 +396,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         name: context.payload.repository.name,
       };
       const config = await repoConfigFor(context.octokit, repo);
-      const event = labeledEvent(context.id, context.payload, config.trigger.label);
+      const event = labeledEvent(context.id, context.payload, config.trigger.label, undefined, [
+        config.trigger.approvalLabel,
+      ]);
       if (!event) return;
-      await accept(event, { name: "generate", mode: "implement" }, context.octokit);
+      await accept(event, { name: "generate", mode: "implement" }, context.octokit, config);
     });
 
     app.on("issue_comment.created", async (context) => {

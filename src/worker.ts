@@ -6,7 +6,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Env } from "./config/index.js";
-import { requireWorkerEnv, toolEnv } from "./config/index.js";
+import { requireWorkerEnv, secretValuesOf, toolEnv } from "./config/index.js";
 import type {
   CommandRunner,
   GitHub,
@@ -14,8 +14,11 @@ import type {
   JobHandler,
   LanguageModel,
   Logger,
+  Redactor,
   Workspace,
 } from "./core/index.js";
+import { createRedactor } from "./core/index.js";
+import { withLogRedaction, withModelRedaction, withOutboundRedaction } from "./security/index.js";
 import {
   createAnthropicModel,
   createMeteredModel,
@@ -33,6 +36,8 @@ export interface WorkerDeps {
   model?: LanguageModel;
   /** Overrides the git workspace (local mode clones from a directory). */
   workspace?: Workspace;
+  /** What leaves (model requests, GitHub text, logs) is scanned by it; default: one per worker. */
+  redactor?: Redactor;
   /** Called with each job's outcome. */
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
 }
@@ -74,7 +79,9 @@ export function createBaseModel(env: Env, logger: Logger): LanguageModel {
 export function createJobHandler(
   deps: WorkerDeps,
 ): JobHandler & { run(job: Job): Promise<JobOutcome> } {
-  const { env, logger } = deps;
+  const { env } = deps;
+  const redactor = deps.redactor ?? createRedactor(secretValuesOf(env));
+  const logger = withLogRedaction(deps.logger, redactor);
   const workDir = workDirOf(env);
   const runnerFor = createRunnerFactory(env, logger);
   const workspace =
@@ -90,11 +97,14 @@ export function createJobHandler(
 
   async function run(job: Job): Promise<JobOutcome> {
     baseModel ??= createBaseModel(env, logger);
-    const metered = createMeteredModel(baseModel, { maxCostUsd: env.PATCHSMITH_MAX_COST_USD });
+    const metered = createMeteredModel(withModelRedaction(baseModel, redactor), {
+      maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+    });
     // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
     const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
     const outcome = await pipeline(job, {
-      github: await deps.githubFor(job),
+      github: withOutboundRedaction(await deps.githubFor(job), redactor),
+      redactor,
       workspace,
       model: metered.model,
       meter: metered,

@@ -6,6 +6,11 @@ import type { Issue, RepoRef } from "./types.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/** Installation-token permissions, as GitHub names them. */
+export type TokenPermissions = Partial<
+  Record<"contents" | "issues" | "pull_requests" | "checks" | "metadata", "read" | "write">
+>;
+
 export type Reaction = "eyes" | "+1" | "-1" | "rocket" | "confused" | "hooray";
 
 export interface PullRequestRef {
@@ -140,6 +145,10 @@ export interface GitHub {
   getReview(repo: RepoRef, pullNumber: number, reviewId: number): Promise<ReviewDetails>;
   /** Failed check runs on `sha`, leaving out those of `excludeApp` (this app's own gate). */
   listFailedChecks(repo: RepoRef, sha: string, excludeApp?: string): Promise<FailedCheck[]>;
-  /** A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode. */
-  getRepositoryToken(repo: RepoRef): Promise<string | undefined>;
+  /**
+   * A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode.
+   * `permissions` asks for no more than a step needs (clone: contents read; push: contents
+   * write); the default is contents write.
+   */
+  getRepositoryToken(repo: RepoRef, permissions?: TokenPermissions): Promise<string | undefined>;
 }

@@ -35,9 +35,11 @@ export interface Checkout {
    * Pushes HEAD to the branch, fast-forward only unless `force`. With `mergeIfMoved`, a push
    * refused because the branch moved meanwhile fetches it, merges it in when that is clean
    * (a merge commit by `mergeIfMoved.author`), and pushes again; a conflict stops with the files.
+   * `token` replaces the one given to prepare (a push needs write access, a clone only read).
    */
   push(options?: {
     force?: boolean;
+    token?: string;
     mergeIfMoved?: { author: { name: string; email: string }; message: string };
   }): Promise<void>;
   headSha(): Promise<string>;

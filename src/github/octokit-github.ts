@@ -245,7 +245,7 @@ export function createOctokitGitHub(
     listFailedChecks: (repo, sha, excludeApp) =>
       call("reading the failed checks", () => listFailedChecks(octokit, repo, sha, excludeApp)),
 
-    getRepositoryToken: (repo) =>
+    getRepositoryToken: (repo, permissions = { contents: "write" }) =>
       call("creating a repository token", async () => {
         const { appOctokit, installationId } = options;
         if (!appOctokit || installationId === undefined) {
@@ -254,14 +254,15 @@ export function createOctokitGitHub(
               "patchsmith was started without app credentials for git. The server needs APP_ID and PRIVATE_KEY.",
           });
         }
-        // Scoped to this one repository and to contents only: the token reaches git in
-        // the workspace, and should open nothing else if it leaks from there.
+        // Scoped to this one repository and to what the step needs (contents read to clone,
+        // write to push): the token reaches git in the workspace, and should open nothing
+        // else if it leaks from there.
         const { data } = await appOctokit.request(
           "POST /app/installations/{installation_id}/access_tokens",
           {
             installation_id: installationId,
             repositories: [repo.name],
-            permissions: { contents: "write" },
+            permissions,
           },
         );
         return (data as { token: string }).token;

@@ -3,8 +3,14 @@ import type { Checkout, ContextPack, Issue, Job, Logger, Plan, RunReport } from 
 import type { RepoConfig } from "../config/index.js";
 import type { ImplementInput } from "../implement/index.js";
 import type { GateLoopProgress } from "./gate-loop.js";
+import { sanitizeUserText } from "../core/index.js";
 import type { ModelMeter, PipelineDeps } from "./run-issue-job.js";
 import type { StageTimer } from "./stage-timer.js";
+
+/** The maintainer's words after /generate are theirs, but may quote hidden text. */
+export function safeInstructions(text: string): string {
+  return sanitizeUserText(text, 4_000);
+}
 
 export function runReportOf(
   timer: StageTimer,
@@ -40,7 +46,7 @@ export function implementInputFor(input: {
     plan: input.plan,
     context: input.context,
     mode: job.mode,
-    ...(job.instructions ? { instructions: job.instructions } : {}),
+    ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
     maxTurns: config.implement.maxTurns,
     logger: input.log,
     protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],

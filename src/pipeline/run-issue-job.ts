@@ -18,7 +18,14 @@ import type {
   Usage,
   Workspace,
 } from "../core/index.js";
-import { PatchsmithError, inPhase } from "../core/index.js";
+import {
+  PatchsmithError,
+  inPhase,
+  isSecretPath,
+  issueBodyDigest,
+  secretValuesIn,
+  type Redactor,
+} from "../core/index.js";
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
@@ -35,8 +42,8 @@ import {
   type StatusStep,
 } from "../publish/index.js";
 import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
-import { implementInputFor, runReportOf } from "./job-parts.js";
-import { issueForModel } from "./issue-input.js";
+import { implementInputFor, runReportOf, safeInstructions } from "./job-parts.js";
+import { commentsBefore, issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
 
 export interface ModelMeter {
@@ -56,6 +63,11 @@ export interface PipelineDeps {
   logger: Logger;
   /** This app's slug: its own check runs are not CI failures to repair. */
   appSlug?: string;
+  /**
+   * Learns the values of the repository's secret files (so they are redacted from whatever
+   * leaves), and is asked whether the change carries one before it is committed.
+   */
+  redactor?: Redactor;
 }
 
 export interface JobOutcome {
@@ -122,9 +134,20 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
     await status.update({ current: "analyze" });
-    const issue = issueForModel(await github.getIssue(job.repo, job.number), job.trigger.at);
+    const rawIssue = await github.getIssue(job.repo, job.number);
+    const approved = job.trigger.approvedBodySha256;
+    if (approved && issueBodyDigest(rawIssue.body) !== approved) {
+      throw new PatchsmithError("the issue body changed after the approval", {
+        userMessage:
+          "This issue was edited after a maintainer approved it, so patchsmith did not work on it. A maintainer should read it again, then remove and re-add the approval label (or comment `/generate`).",
+      });
+    }
+    const issue = issueForModel(rawIssue, job.trigger.at, {
+      writers: await writersAmong(github, job, commentsBefore(rawIssue.comments, job.trigger.at)),
+    });
     const base = await github.getDefaultBranch(job.repo);
-    const token = await github.getRepositoryToken(job.repo);
+    // Least privilege per step: cloning needs read access only; the push mints its own token.
+    const token = await github.getRepositoryToken(job.repo, { contents: "read" });
     const branchForIssue = branchName(issue);
     branch = branchForIssue;
     const work = await timer.time("prepare", () =>
@@ -139,6 +162,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work);
+    if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -167,7 +191,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         issue,
         context,
         mode: job.mode,
-        ...(job.instructions ? { instructions: job.instructions } : {}),
+        ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
         logger: log,
       }),
     );
@@ -227,6 +251,12 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     await status.update({ current: "publish", cost: costView() });
     const draft = !gate.passed;
     const files = await work.changedFiles();
+    if (deps.redactor?.contains(await work.diff())) {
+      throw new PatchsmithError("the change carries a credential", {
+        userMessage:
+          "The change contains a value from one of the repository's secret files (or something shaped like a credential), so it was not committed. Look at what the tests print or write, then comment `/generate` again.",
+      });
+    }
     const title = pullRequestTitle(issue, job.mode);
     const body = await renderPullRequestBody({
       issueNumber: issue.number,
@@ -244,6 +274,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       issueNumber: issue.number,
       jobId: job.id,
     });
+    const pushToken = await github.getRepositoryToken(job.repo, { contents: "write" });
     const published = await timer.time("publish", () =>
       publishPullRequest({
         github,
@@ -252,9 +283,10 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         base,
         title,
         body,
-        draft,
+        draft: draft || config.pullRequest.draft === "always",
         commitMessage,
         author: deps.bot,
+        ...(pushToken ? { pushToken } : {}),
       }),
     );
     await github
@@ -306,6 +338,39 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     };
   } finally {
     await checkout?.dispose().catch(() => undefined);
+  }
+}
+
+/**
+ * Comment authors with write access (the trigger's actor has it: the receiver checked). Only
+ * their comments reach the model; anyone can comment on a public issue.
+ */
+async function writersAmong(
+  github: GitHub,
+  job: Job,
+  comments: { author: string; isBot?: boolean }[],
+): Promise<Set<string>> {
+  const writers = new Set([job.trigger.actor.toLowerCase()]);
+  const authors = new Set(comments.filter((c) => !c.isBot).map((c) => c.author.toLowerCase()));
+  for (const author of authors) {
+    if (writers.has(author)) continue;
+    if (await checkWriteAccess(github, job, author)) writers.add(author);
+  }
+  return writers;
+}
+
+async function checkWriteAccess(github: GitHub, job: Job, user: string): Promise<boolean> {
+  const permission = await github.getPermission(job.repo, user);
+  return permission === "write" || permission === "maintain" || permission === "admin";
+}
+
+/** Registers the values of .env files, keys and token-bearing configs in the checkout. */
+async function learnRepositorySecrets(checkout: Checkout, redactor: Redactor): Promise<void> {
+  for (const file of await checkout.listFiles()) {
+    if (!isSecretPath(file)) continue;
+    const content = await checkout.readFile(file).catch(() => undefined);
+    if (content !== undefined && !content.includes("\0"))
+      redactor.add(secretValuesIn(file, content));
   }
 }
 

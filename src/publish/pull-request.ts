@@ -84,6 +84,8 @@ export async function renderCommitMessage(input: {
 }
 
 export interface PublishInput {
+  /** A token that may write contents, minted for the push only. */
+  pushToken?: string;
   github: GitHub;
   repo: RepoRef;
   checkout: Checkout;
@@ -111,7 +113,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
         "The run made no change to the repository, so there is nothing to open a pull request for. Add detail to the issue (which files, what behaviour you expect), then comment `/generate` again.",
     });
   }
-  await input.checkout.push();
+  await input.checkout.push(input.pushToken ? { token: input.pushToken } : {});
   const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
   if (existing) {
     const pullRequest = await input.github.updatePullRequest(input.repo, existing.number, {

@@ -6,3 +6,5 @@ export * from "./to-job.js";
 export * from "./events.js";
 export * from "./feedback-events.js";
 export * from "./enqueue-feedback.js";
+export * from "./trust.js";
+export * from "./quota.js";

@@ -17,6 +17,8 @@ export interface JobRequest {
   jobKind?: Job["kind"];
   feedback?: Job["feedback"];
   ci?: Job["ci"];
+  /** Set when a maintainer approved an outside contributor's issue (see Trigger). */
+  approvedBodySha256?: string;
 }
 
 export function toJob(request: JobRequest): Job {
@@ -27,6 +29,7 @@ export function toJob(request: JobRequest): Job {
     at: request.at,
   };
   if (request.commentId !== undefined) trigger.commentId = request.commentId;
+  if (request.approvedBodySha256) trigger.approvedBodySha256 = request.approvedBodySha256;
   const job: Job = {
     id: `${request.repo.owner}/${request.repo.name}#${request.number}@${request.deliveryId}`,
     kind: request.jobKind ?? "issue",

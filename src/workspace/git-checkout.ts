@@ -181,12 +181,13 @@ export class GitCheckout implements Checkout {
   }
 
   async push(options: Parameters<Checkout["push"]>[0] = {}): Promise<void> {
+    const token = options.token ?? this.#token;
     await this.#restoreGitDir();
     const args = ["push", "--no-verify", "origin", `HEAD:refs/heads/${this.branch}`];
     if (options.force) args.splice(1, 0, "--force-with-lease");
     try {
       try {
-        await this.#git.env({ ...this.#env, ...gitAuthEnv(this.#token) }).raw(args);
+        await this.#git.env({ ...this.#env, ...gitAuthEnv(token) }).raw(args);
       } catch (error) {
         if (
           !options.mergeIfMoved ||
@@ -194,19 +195,16 @@ export class GitCheckout implements Checkout {
         )
           throw error;
         await this.#mergeRemoteBranch(options.mergeIfMoved);
-        await this.#git.env({ ...this.#env, ...gitAuthEnv(this.#token) }).raw(args);
+        await this.#git.env({ ...this.#env, ...gitAuthEnv(token) }).raw(args);
       }
     } catch (error) {
       if (error instanceof RemoteError) throw error;
-      throw new RemoteError(
-        redactToken(`git push failed: ${(error as Error).message}`, this.#token),
-        {
-          isRetryable: true,
-          phase: "publish",
-          userMessage:
-            "Pushing the branch failed. Check that the app may write to this repository's contents and that the branch is not protected against the app, then comment `/generate` again.",
-        },
-      );
+      throw new RemoteError(redactToken(`git push failed: ${(error as Error).message}`, token), {
+        isRetryable: true,
+        phase: "publish",
+        userMessage:
+          "Pushing the branch failed. Check that the app may write to this repository's contents and that the branch is not protected against the app, then comment `/generate` again.",
+      });
     } finally {
       this.#git.env(this.#env);
     }
