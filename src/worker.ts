@@ -54,6 +54,11 @@ export function workDirOf(env: Env): string {
   return env.PATCHSMITH_WORK_DIR ?? path.join(os.tmpdir(), "patchsmith");
 }
 
+/** Durable state (the embedded queue's database): PATCHSMITH_DATA_DIR or <work dir>/data. */
+export function dataDirOf(env: Env): string {
+  return env.PATCHSMITH_DATA_DIR ?? path.join(workDirOf(env), "data");
+}
+
 export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => CommandRunner {
   return (dir) => createSandboxRunner({ root: dir, mode: env.SANDBOX, logger });
 }
@@ -123,7 +128,11 @@ export function createJobHandler(
   }
 
   const handler = async (job: Job) => {
-    await run(job);
+    const outcome = await run(job);
+    // The pipeline reports failures in the status comment and returns; a retryable one is
+    // thrown on so that a durable queue runs the job again (with backoff, a bounded number
+    // of times). User errors are not retried.
+    if (outcome.status === "failed" && outcome.error?.isRetryable) throw outcome.error;
   };
   return Object.assign(handler, { run });
 }

@@ -137,6 +137,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
       outcome: "running",
     },
     () => stepDurations(timer.timings),
+    job.statusCommentId,
   );
 
   let phase: Phase = "prepare";
