@@ -175,6 +175,8 @@ export interface RunReport {
   usage: Usage;
   costUsd: number;
   modelCalls: number;
+  /** Usage and cost per model stage (plan, implement, repair, feedback), when metered. */
+  byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
   repairRounds: number;
   gateRounds: { round: number; passed: boolean; score: number; blocking: string[] }[];
 }
