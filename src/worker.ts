@@ -17,9 +17,14 @@ import type {
   Workspace,
 } from "./core/index.js";
 import {
+  CircuitBreaker,
   createAnthropicModel,
+  createFallbackModel,
   createMeteredModel,
   createOpenAICompatibleModel,
+  createPriceTable,
+  createStageModels,
+  parseProviderList,
 } from "./llm/index.js";
 import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
@@ -45,25 +50,57 @@ export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => 
   return (dir) => createSandboxRunner({ root: dir, mode: env.SANDBOX, logger });
 }
 
+/**
+ * The process-wide model: the configured provider, then the PATCHSMITH_FALLBACK chain, each
+ * with its own circuit breaker, shared by every job so an outage is noticed once.
+ */
 export function createBaseModel(env: Env, logger: Logger): LanguageModel {
   requireWorkerEnv(env, { github: false });
-  const modelsByStage = env.PATCHSMITH_PLAN_MODEL ? { plan: env.PATCHSMITH_PLAN_MODEL } : undefined;
-  if (env.PATCHSMITH_PROVIDER === "openai-compatible") {
-    return createOpenAICompatibleModel({
-      baseURL: env.OPENAI_BASE_URL!,
-      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
-      model: env.PATCHSMITH_MODEL,
-      ...(modelsByStage ? { modelsByStage } : {}),
+  const stageEnv: Record<string, string | undefined> = {
+    plan: env.PATCHSMITH_PLAN_MODEL,
+    implement: env.PATCHSMITH_IMPLEMENT_MODEL,
+    repair: env.PATCHSMITH_REPAIR_MODEL,
+    feedback: env.PATCHSMITH_FEEDBACK_MODEL,
+  };
+  const modelsByStage = Object.fromEntries(
+    Object.entries(stageEnv).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const prices = createPriceTable(env.PATCHSMITH_PRICES ?? {});
+  const make = (
+    provider: "anthropic" | "openai-compatible",
+    model: string,
+    byStage?: Record<string, string>,
+  ): LanguageModel => {
+    const breaker = new CircuitBreaker(`${provider}:${model}`);
+    if (provider === "openai-compatible") {
+      return createOpenAICompatibleModel({
+        baseURL: env.OPENAI_BASE_URL!,
+        ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+        model,
+        ...(byStage ? { modelsByStage: byStage } : {}),
+        prices,
+        breaker,
+        logger,
+      });
+    }
+    return createAnthropicModel({
+      apiKey: env.ANTHROPIC_API_KEY!,
+      ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+      model,
+      ...(byStage ? { modelsByStage: byStage } : {}),
+      prices,
+      breaker,
       logger,
     });
-  }
-  return createAnthropicModel({
-    apiKey: env.ANTHROPIC_API_KEY!,
-    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
-    model: env.PATCHSMITH_MODEL,
-    ...(modelsByStage ? { modelsByStage } : {}),
-    logger,
-  });
+  };
+  const fallbacks = parseProviderList(env.PATCHSMITH_FALLBACK);
+  return createFallbackModel(
+    [
+      make(env.PATCHSMITH_PROVIDER, env.PATCHSMITH_MODEL, modelsByStage),
+      ...fallbacks.map((f) => make(f.provider, f.model)),
+    ],
+    { logger },
+  );
 }
 
 export function createJobHandler(
@@ -85,7 +122,11 @@ export function createJobHandler(
 
   async function run(job: Job): Promise<JobOutcome> {
     baseModel ??= createBaseModel(env, logger);
-    const metered = createMeteredModel(baseModel, { maxCostUsd: env.PATCHSMITH_MAX_COST_USD });
+    const staged = createStageModels(baseModel);
+    const metered = createMeteredModel(staged.model, {
+      maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+      ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
+    });
     const outcome = await runIssueJob(job, {
       github: await deps.githubFor(job),
       workspace,
@@ -95,6 +136,14 @@ export function createJobHandler(
       bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
       cacheDir: path.join(workDir, "cache"),
       logger,
+      onRepoConfig: (config) => {
+        staged.setModels(config.models);
+        metered.tighten({
+          ...(config.budget.jobUsd !== undefined ? { maxCostUsd: config.budget.jobUsd } : {}),
+          ...(config.budget.jobTokens !== undefined ? { maxTokens: config.budget.jobTokens } : {}),
+          source: "`budget` in .github/patchsmith.yml",
+        });
+      },
     });
     deps.onOutcome?.(job, outcome);
     return outcome;

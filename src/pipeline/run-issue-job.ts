@@ -18,7 +18,7 @@ import type {
   Usage,
   Workspace,
 } from "../core/index.js";
-import { PatchsmithError, inPhase } from "../core/index.js";
+import { BudgetExceededError, PatchsmithError, inPhase } from "../core/index.js";
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
@@ -45,7 +45,12 @@ import { issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
 
 export interface ModelMeter {
-  totals(): { usage: Usage; costUsd: number; calls: number };
+  totals(): {
+    usage: Usage;
+    costUsd: number;
+    calls: number;
+    byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
+  };
 }
 
 export interface PipelineDeps {
@@ -59,6 +64,8 @@ export interface PipelineDeps {
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;
+  /** Called once the repository's configuration is read: its per-stage models and budget. */
+  onRepoConfig?: (config: RepoConfig) => void;
 }
 
 export interface JobOutcome {
@@ -96,6 +103,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usage: totals.usage,
       costUsd: totals.costUsd,
       modelCalls: totals.calls,
+      ...(totals.byStage ? { byStage: totals.byStage } : {}),
       repairRounds,
       gateRounds,
     };
@@ -107,6 +115,14 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       tokens: t.usage.inputTokens + t.usage.outputTokens,
       usd: formatUsd(t.costUsd),
     };
+  };
+  // What a run stopped by its budget still did, for the status comment.
+  const finishedSteps = () => {
+    const done = [...new Set(timer.timings.map((t) => t.stage))];
+    if (plan) done.push("plan posted");
+    for (const round of gateRounds)
+      done.push(`gate round ${round.round + 1} ${round.passed ? "passed" : "failed"}`);
+    return done.join(", ");
   };
   let repairRounds = 0;
   const gateRounds: RunReport["gateRounds"] = [];
@@ -146,6 +162,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work);
+    deps.onRepoConfig?.(config);
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -249,7 +266,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         details: { implement: `repair round ${repairRounds} of ${config.gate.repairRounds}` },
       });
       await timer.time("implement", () =>
-        runImplement({ ...implementInput, feedback: repairInstructions(gate) }),
+        runImplement({ ...implementInput, stage: "repair", feedback: repairInstructions(gate) }),
       );
     }
 
@@ -320,7 +337,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         failure: {
           phase: error.phase ?? phase,
           message: error.userMessage,
-          hint: retryHint(error),
+          hint: retryHint(error, finishedSteps()),
         },
         cost: costView(),
       })
@@ -346,7 +363,9 @@ async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
   return parseRepoConfig(text);
 }
 
-function retryHint(error: PatchsmithError): string | undefined {
+function retryHint(error: PatchsmithError, finished: string): string | undefined {
+  if (error instanceof BudgetExceededError)
+    return `Finished before stopping: ${finished || "nothing"}. Nothing was published: the change was not complete and checked within the budget.`;
   if (error.phase === "config")
     return `Fix ${REPO_CONFIG_PATH} as described above, then comment \`/generate\` again.`;
   if (error.isRetryable) return "This looks temporary. Comment `/generate` to try again.";
