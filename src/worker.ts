@@ -6,7 +6,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Env } from "./config/index.js";
-import { requireWorkerEnv, toolEnv } from "./config/index.js";
+import { requireWorkerEnv, secretValuesOf, toolEnv } from "./config/index.js";
 import type {
   CommandRunner,
   GitHub,
@@ -14,8 +14,12 @@ import type {
   JobHandler,
   LanguageModel,
   Logger,
+  Redactor,
+  Metrics,
   Workspace,
 } from "./core/index.js";
+import { createRedactor } from "./core/index.js";
+import { withLogRedaction, withModelRedaction, withOutboundRedaction } from "./security/index.js";
 import {
   CircuitBreaker,
   createAnthropicModel,
@@ -26,7 +30,12 @@ import {
   createStageModels,
   parseProviderList,
 } from "./llm/index.js";
-import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
+import {
+  recordJobMetrics,
+  runFeedbackJob,
+  runIssueJob,
+  type JobOutcome,
+} from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -38,8 +47,12 @@ export interface WorkerDeps {
   model?: LanguageModel;
   /** Overrides the git workspace (local mode clones from a directory). */
   workspace?: Workspace;
+  /** What leaves (model requests, GitHub text, logs) is scanned by it; default: one per worker. */
+  redactor?: Redactor;
   /** Called with each job's outcome. */
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
+  /** Counts jobs, stage durations, tokens and cost (the Prometheus adapter serves them). */
+  metrics?: Metrics;
 }
 
 export function workDirOf(env: Env): string {
@@ -106,7 +119,9 @@ export function createBaseModel(env: Env, logger: Logger): LanguageModel {
 export function createJobHandler(
   deps: WorkerDeps,
 ): JobHandler & { run(job: Job): Promise<JobOutcome> } {
-  const { env, logger } = deps;
+  const { env } = deps;
+  const redactor = deps.redactor ?? createRedactor(secretValuesOf(env));
+  const logger = withLogRedaction(deps.logger, redactor);
   const workDir = workDirOf(env);
   const runnerFor = createRunnerFactory(env, logger);
   const workspace =
@@ -122,13 +137,16 @@ export function createJobHandler(
 
   async function run(job: Job): Promise<JobOutcome> {
     baseModel ??= createBaseModel(env, logger);
-    const staged = createStageModels(baseModel);
+    const staged = createStageModels(withModelRedaction(baseModel, redactor));
     const metered = createMeteredModel(staged.model, {
       maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
       ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
     });
-    const outcome = await runIssueJob(job, {
-      github: await deps.githubFor(job),
+    // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
+    const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
+    const outcome = await pipeline(job, {
+      github: withOutboundRedaction(await deps.githubFor(job), redactor),
+      redactor,
       workspace,
       model: metered.model,
       meter: metered,
@@ -136,6 +154,7 @@ export function createJobHandler(
       bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
       cacheDir: path.join(workDir, "cache"),
       logger,
+      appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
       onRepoConfig: (config) => {
         staged.setModels(config.models);
         metered.tighten({
@@ -145,6 +164,7 @@ export function createJobHandler(
         });
       },
     });
+    if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
     return outcome;
   }

@@ -17,6 +17,11 @@ export interface Trigger {
   commentId?: number;
   /** ISO time of the trigger; comments edited after it are ignored. */
   at: string;
+  /**
+   * SHA-256 (hex) of the issue body as the approving maintainer saw it, for an outside
+   * contributor's issue: a body edited after the approval is not worked on.
+   */
+  approvedBodySha256?: string;
 }
 
 export interface Job {
@@ -179,6 +184,8 @@ export interface RunReport {
   byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
   repairRounds: number;
   gateRounds: { round: number; passed: boolean; score: number; blocking: string[] }[];
+  /** The templates the run rendered, with their versions and whether the repo overrode them. */
+  templates?: { name: string; version: string; overridden: boolean }[];
 }
 
 export const emptyUsage = (): Usage => ({

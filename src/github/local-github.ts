@@ -133,6 +133,21 @@ export function createLocalGitHub(options: LocalGitHubOptions): LocalGitHub {
     },
     async replyToReviewComment() {},
     async resolveReviewThread() {},
+    async getPullRequest(_repo: RepoRef, number: number) {
+      const pr = pullRequests.find((p) => p.number === number);
+      if (!pr) throw new Error(`no local pull request #${number}`);
+      return { ...pr, headSha: pr.head, author: "local" };
+    },
+    // Local runs have no reviews or CI: feedback comes from GitHub only.
+    async listReviewComments() {
+      return [];
+    },
+    async getReview(): Promise<never> {
+      throw new Error("local mode has no reviews");
+    },
+    async listFailedChecks() {
+      return [];
+    },
     async getRepositoryToken() {
       return undefined;
     },

@@ -7,11 +7,18 @@
 import { RemoteError } from "../core/index.js";
 import type { GitHub, Issue, IssueComment, Permission, RepoRef } from "../core/index.js";
 import { createCheckRun } from "./check-runs.js";
+import { readRepoFile } from "./read-file.js";
 import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
 import { createPullRequest, findPullRequest, updatePullRequest } from "./pull-requests.js";
 import { toRemoteError } from "./remote-error.js";
 import { listReviewThreads, resolveReviewThread } from "./review-threads.js";
+import {
+  getPullRequest,
+  getReview,
+  listFailedChecks,
+  listReviewComments,
+} from "./pull-request-feedback.js";
 
 export interface OctokitGitHubOptions {
   installationId?: number;
@@ -19,6 +26,11 @@ export interface OctokitGitHubOptions {
   appOctokit?: OctokitLike;
   /** This app's bot login, e.g. "patchsmith[bot]"; findComment trusts only its comments. */
   botLogin?: string;
+  /**
+   * A token for git that is already scoped (the GITHUB_TOKEN of an Actions run); when
+   * set, getRepositoryToken returns it instead of minting one with the app's key.
+   */
+  repositoryToken?: string;
 }
 
 interface ApiUser {
@@ -227,26 +239,42 @@ export function createOctokitGitHub(
         );
       }),
 
-    getRepositoryToken: (repo) =>
+    getPullRequest: (repo, number) =>
+      call("reading the pull request", () => getPullRequest(octokit, repo, number)),
+
+    listReviewComments: (repo, pullNumber) =>
+      call("reading review comments", () => listReviewComments(octokit, repo, pullNumber)),
+
+    getReview: (repo, pullNumber, reviewId) =>
+      call("reading the review", () => getReview(octokit, repo, pullNumber, reviewId)),
+
+    listFailedChecks: (repo, sha, excludeApp) =>
+      call("reading the failed checks", () => listFailedChecks(octokit, repo, sha, excludeApp)),
+
+    getRepositoryToken: (repo, permissions = { contents: "write" }) =>
       call("creating a repository token", async () => {
         const { appOctokit, installationId } = options;
+        if (options.repositoryToken) return options.repositoryToken;
         if (!appOctokit || installationId === undefined) {
           throw new RemoteError("getRepositoryToken needs appOctokit and installationId", {
             userMessage:
               "patchsmith was started without app credentials for git. The server needs APP_ID and PRIVATE_KEY.",
           });
         }
-        // Scoped to this one repository and to contents only: the token reaches git in
-        // the workspace, and should open nothing else if it leaks from there.
+        // Scoped to this one repository and to what the step needs (contents read to clone,
+        // write to push): the token reaches git in the workspace, and should open nothing
+        // else if it leaks from there.
         const { data } = await appOctokit.request(
           "POST /app/installations/{installation_id}/access_tokens",
           {
             installation_id: installationId,
             repositories: [repo.name],
-            permissions: { contents: "write" },
+            permissions,
           },
         );
         return (data as { token: string }).token;
       }),
+
+    readFile: (repo, path) => readRepoFile(octokit, repo, path),
   };
 }

@@ -14,22 +14,32 @@ import type {
   Phase,
   Plan,
   PullRequestRef,
+  RepoRef,
   RunReport,
   Usage,
   Workspace,
 } from "../core/index.js";
-import { BudgetExceededError, PatchsmithError, inPhase } from "../core/index.js";
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
+import {
+  ConfigError,
+  PatchsmithError,
+  inPhase,
+  isSecretPath,
+  issueBodyDigest,
+  secretValuesIn,
+  setTemplateOverrides,
+  withTemplateScope,
+  type Redactor,
+} from "../core/index.js";
+import {
+  loadRepoConfig,
+  readOrgConfigText,
+  REPO_CONFIG_PATH,
+  type RepoConfig,
+} from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
-import {
-  changedLinesOf,
-  checkRunFor,
-  renderGateReport,
-  repairInstructions,
-  runGate,
-} from "../gate/index.js";
+import { changedLinesOf, checkRunFor, renderGateReport } from "../gate/index.js";
 import {
   StatusComment,
   branchName,
@@ -40,9 +50,12 @@ import {
   renderPullRequestBody,
   type StatusStep,
 } from "../publish/index.js";
-import { afterGate } from "./repair-routing.js";
-import { issueForModel } from "./issue-input.js";
+import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
+import { implementInputFor, runReportOf, safeInstructions } from "./job-parts.js";
+import { commentsBefore, issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
+import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
+import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
   totals(): {
@@ -64,12 +77,20 @@ export interface PipelineDeps {
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;
+  /** This app's slug: its own check runs are not CI failures to repair. */
+  appSlug?: string;
   /** Called once the repository's configuration is read: its per-stage models and budget. */
   onRepoConfig?: (config: RepoConfig) => void;
+  /**
+   * Learns the values of the repository's secret files (so they are redacted from whatever
+   * leaves), and is asked whether the change carries one before it is committed.
+   */
+  redactor?: Redactor;
 }
 
 export interface JobOutcome {
-  status: "published" | "failed";
+  /** "skipped": nothing to do (no feedback from a writer, an old CI head, a cap reached). */
+  status: "published" | "failed" | "skipped";
   pullRequest?: PullRequestRef;
   branch?: string;
   plan?: Plan;
@@ -88,7 +109,12 @@ const STEP_OF_PHASE: Partial<Record<Phase, StatusStep>> = {
   publish: "publish",
 };
 
-export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+export function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+  // One template scope per job: the repository's overrides and the versions it used.
+  return withTemplateScope(() => runIssueJobInScope(job, deps));
+}
+
+async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
   const { github, logger } = deps;
   const log = logger.child({
     job: job.id,
@@ -96,18 +122,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     issue: job.number,
   });
   const timer = new StageTimer();
-  const report = (): RunReport => {
-    const totals = deps.meter.totals();
-    return {
-      stages: timer.timings,
-      usage: totals.usage,
-      costUsd: totals.costUsd,
-      modelCalls: totals.calls,
-      ...(totals.byStage ? { byStage: totals.byStage } : {}),
-      repairRounds,
-      gateRounds,
-    };
-  };
+  const progress: GateLoopProgress = { repairRounds: 0, gateRounds: [] };
+  const report = (): RunReport => runReportOf(timer, deps.meter, progress);
   const costView = () => {
     const t = deps.meter.totals();
     return {
@@ -116,23 +132,19 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  // What a run stopped by its budget still did, for the status comment.
-  const finishedSteps = () => {
-    const done = [...new Set(timer.timings.map((t) => t.stage))];
-    if (plan) done.push("plan posted");
-    for (const round of gateRounds)
-      done.push(`gate round ${round.round + 1} ${round.passed ? "passed" : "failed"}`);
-    return done.join(", ");
-  };
-  let repairRounds = 0;
-  const gateRounds: RunReport["gateRounds"] = [];
-  const status = new StatusComment(github, job.repo, job.number, {
-    jobId: job.id,
-    actor: job.trigger.actor,
-    mode: job.mode,
-    current: "analyze",
-    outcome: "running",
-  });
+  const status = new StatusComment(
+    github,
+    job.repo,
+    job.number,
+    {
+      jobId: job.id,
+      actor: job.trigger.actor,
+      mode: job.mode,
+      current: "analyze",
+      outcome: "running",
+    },
+    () => stepDurations(timer.timings),
+  );
 
   let phase: Phase = "prepare";
   let checkout: Checkout | undefined;
@@ -145,9 +157,20 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
     await status.update({ current: "analyze" });
-    const issue = issueForModel(await github.getIssue(job.repo, job.number), job.trigger.at);
+    const rawIssue = await github.getIssue(job.repo, job.number);
+    const approved = job.trigger.approvedBodySha256;
+    if (approved && issueBodyDigest(rawIssue.body) !== approved) {
+      throw new PatchsmithError("the issue body changed after the approval", {
+        userMessage:
+          "This issue was edited after a maintainer approved it, so patchsmith did not work on it. A maintainer should read it again, then remove and re-add the approval label (or comment `/generate`).",
+      });
+    }
+    const issue = issueForModel(rawIssue, job.trigger.at, {
+      writers: await writersAmong(github, job, commentsBefore(rawIssue.comments, job.trigger.at)),
+    });
     const base = await github.getDefaultBranch(job.repo);
-    const token = await github.getRepositoryToken(job.repo);
+    // Least privilege per step: cloning needs read access only; the push mints its own token.
+    const token = await github.getRepositoryToken(job.repo, { contents: "read" });
     const branchForIssue = branchName(issue);
     branch = branchForIssue;
     const work = await timer.time("prepare", () =>
@@ -161,8 +184,10 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     checkout = work;
 
     phase = "config";
-    const config = await readRepoConfig(work);
+    const config = await readRepoConfig(work, github, job.repo);
     deps.onRepoConfig?.(config);
+    setTemplateOverrides(await readTemplateOverrides(work, log));
+    if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -191,7 +216,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         issue,
         context,
         mode: job.mode,
-        ...(job.instructions ? { instructions: job.instructions } : {}),
+        ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
         logger: log,
       }),
     );
@@ -199,18 +224,16 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     await status.update({ current: "implement", plan: thePlan, cost: costView() });
 
     phase = "implement";
-    const implementInput = {
-      model: deps.model,
-      checkout: work,
+    const implementInput = implementInputFor({
+      deps,
+      job,
+      work,
       issue,
       plan: thePlan,
       context,
-      mode: job.mode,
-      ...(job.instructions ? { instructions: job.instructions } : {}),
-      maxTurns: config.implement.maxTurns,
-      logger: log,
-      protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
-    };
+      config,
+      log,
+    });
     await timer.time("implement", () => runImplement(implementInput));
     if ((await work.changedFiles()).length === 0) {
       throw new PatchsmithError("the model made no change", {
@@ -219,61 +242,46 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
 
-    let gate: GateReport;
-    for (;;) {
-      phase = "gate";
-      const changedByModel = new Set(await work.changedFiles());
-      await status.update({
-        current: "gate",
-        cost: costView(),
-        details: repairRounds > 0 ? { gate: `repair round ${repairRounds}` } : {},
-      });
-      gate = await timer.time("gate", () =>
-        runGate({
-          dir: work.dir,
-          baseSha: work.baseSha,
-          profile: context.profile,
-          settings: { gate: config.gate, policy: config.policy, commands: config.commands },
-          runnerFor: deps.runnerFor,
-          cacheDir: deps.cacheDir,
-          logger: log,
-        }),
-      );
-      // Installing and running the repository's tools can leave files behind (a new
-      // lockfile, build output that is not ignored): only the model's changes, and the
-      // formatter's fixes to them, belong in the pull request.
-      const leftovers = (await work.changedFiles()).filter((file) => !changedByModel.has(file));
-      if (leftovers.length > 0) {
-        log.info({ files: leftovers }, "discarding files the gate's commands changed");
-        await work.discardChanges(leftovers);
-      }
-      gateRounds.push({
-        round: repairRounds,
-        passed: gate.passed,
-        score: gate.score,
-        blocking: gate.checks.filter((c) => c.blocking).map((c) => c.name),
-      });
-      const next = afterGate({
-        passed: gate.passed,
-        repairsDone: repairRounds,
-        maxRepairRounds: config.gate.repairRounds,
-      });
-      if (next !== "repair") break;
-      repairRounds++;
-      phase = "implement";
-      await status.update({
-        current: "implement",
-        details: { implement: `repair round ${repairRounds} of ${config.gate.repairRounds}` },
-      });
-      await timer.time("implement", () =>
-        runImplement({ ...implementInput, stage: "repair", feedback: repairInstructions(gate) }),
-      );
-    }
+    const gate = await runGateLoop({
+      work,
+      profile: context.profile,
+      config,
+      deps,
+      log,
+      timer,
+      progress,
+      setPhase: (next) => {
+        phase = next;
+      },
+      onStep: async (step, rounds) => {
+        if (step === "gate") {
+          await status.update({
+            current: "gate",
+            cost: costView(),
+            details: rounds > 0 ? { gate: `repair round ${rounds}` } : {},
+          });
+        } else {
+          await status.update({
+            current: "implement",
+            details: { implement: `repair round ${rounds} of ${config.gate.repairRounds}` },
+          });
+        }
+      },
+      repair: async (feedback) => {
+        await runImplement({ ...implementInput, stage: "repair", feedback });
+      },
+    });
 
     phase = "publish";
     await status.update({ current: "publish", cost: costView() });
     const draft = !gate.passed;
     const files = await work.changedFiles();
+    if (deps.redactor?.contains(await work.diff())) {
+      throw new PatchsmithError("the change carries a credential", {
+        userMessage:
+          "The change contains a value from one of the repository's secret files (or something shaped like a credential), so it was not committed. Look at what the tests print or write, then comment `/generate` again.",
+      });
+    }
     const title = pullRequestTitle(issue, job.mode);
     const body = await renderPullRequestBody({
       issueNumber: issue.number,
@@ -291,6 +299,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       issueNumber: issue.number,
       jobId: job.id,
     });
+    const pushToken = await github.getRepositoryToken(job.repo, { contents: "write" });
     const published = await timer.time("publish", () =>
       publishPullRequest({
         github,
@@ -299,9 +308,10 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         base,
         title,
         body,
-        draft,
+        draft: draft || config.pullRequest.draft === "always",
         commitMessage,
         author: deps.bot,
+        ...(pushToken ? { pushToken } : {}),
       }),
     );
     await github
@@ -316,9 +326,11 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       current: "publish",
       outcome: "succeeded",
       pullRequest: { url: published.pullRequest.url, draft },
+      branch: published.pullRequest.head,
       cost: costView(),
     });
     log.info({ pr: published.pullRequest.number, draft, cost: report().costUsd }, "job published");
+    await acknowledge(github, job, "rocket", log);
     return {
       status: "published",
       pullRequest: published.pullRequest,
@@ -337,13 +349,15 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         failure: {
           phase: error.phase ?? phase,
           message: error.userMessage,
-          hint: retryHint(error, finishedSteps()),
+          hint: failureHint(error),
+          ...(error instanceof ConfigError ? { problems: error.problems } : {}),
         },
         cost: costView(),
       })
       .catch((statusError: unknown) =>
         log.error({ err: String(statusError) }, "could not update the status comment"),
       );
+    await acknowledge(github, job, "confused", log);
     return {
       status: "failed",
       ...(branch ? { branch } : {}),
@@ -356,18 +370,54 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   }
 }
 
-async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+/**
+ * Comment authors with write access (the trigger's actor has it: the receiver checked). Only
+ * their comments reach the model; anyone can comment on a public issue.
+ */
+async function writersAmong(
+  github: GitHub,
+  job: Job,
+  comments: { author: string; isBot?: boolean }[],
+): Promise<Set<string>> {
+  const writers = new Set([job.trigger.actor.toLowerCase()]);
+  const authors = new Set(comments.filter((c) => !c.isBot).map((c) => c.author.toLowerCase()));
+  for (const author of authors) {
+    if (writers.has(author)) continue;
+    if (await checkWriteAccess(github, job, author)) writers.add(author);
+  }
+  return writers;
+}
+
+async function checkWriteAccess(github: GitHub, job: Job, user: string): Promise<boolean> {
+  const permission = await github.getPermission(job.repo, user);
+  return permission === "write" || permission === "maintain" || permission === "admin";
+}
+
+/** Registers the values of .env files, keys and token-bearing configs in the checkout. */
+async function learnRepositorySecrets(checkout: Checkout, redactor: Redactor): Promise<void> {
+  for (const file of await checkout.listFiles()) {
+    if (!isSecretPath(file)) continue;
+    const content = await checkout.readFile(file).catch(() => undefined);
+    if (content !== undefined && !content.includes("\0"))
+      redactor.add(secretValuesIn(file, content));
+  }
+}
+
+/** The checkout's own file over the organization's defaults (see config/org-config.ts). */
+export async function readRepoConfig(
+  checkout: Checkout,
+  github?: GitHub,
+  repo?: RepoRef,
+): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;
-  return parseRepoConfig(text);
-}
-
-function retryHint(error: PatchsmithError, finished: string): string | undefined {
-  if (error instanceof BudgetExceededError)
-    return `Finished before stopping: ${finished || "nothing"}. Nothing was published: the change was not complete and checked within the budget.`;
-  if (error.phase === "config")
-    return `Fix ${REPO_CONFIG_PATH} as described above, then comment \`/generate\` again.`;
-  if (error.isRetryable) return "This looks temporary. Comment `/generate` to try again.";
-  return undefined;
+  const organization =
+    github?.readFile && repo
+      ? await readOrgConfigText(github.readFile.bind(github), repo)
+      : undefined;
+  return loadRepoConfig({
+    repo: { text, source: REPO_CONFIG_PATH },
+    ...(organization ? { organization } : {}),
+  });
 }

@@ -16,3 +16,11 @@ export {
   type PublishResult,
   type PullRequestBodyInput,
 } from "./pull-request.js";
+export {
+  PR_STATE_MARKER,
+  initialPullRequestState,
+  parsePullRequestState,
+  renderPullRequestState,
+  withPullRequestState,
+  type PullRequestState,
+} from "./pr-state.js";
