@@ -56,6 +56,19 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       cacheWriteTokens: usage.cacheWriteTokens,
       usd: formatUsd(input.report.costUsd),
     },
+    // One row per model stage under the total, when there was more than one stage.
+    stageCosts:
+      Object.keys(input.report.byStage ?? {}).length > 1
+        ? Object.entries(input.report.byStage ?? {}).map(([stage, t]) => ({
+            stage,
+            calls: t.calls,
+            inputTokens: t.usage.inputTokens,
+            outputTokens: t.usage.outputTokens,
+            cacheReadTokens: t.usage.cacheReadTokens,
+            cacheWriteTokens: t.usage.cacheWriteTokens,
+            usd: formatUsd(t.costUsd),
+          }))
+        : [],
     hasRisks: input.plan.risks.length > 0,
     hasRepairs: input.report.gateRounds.length > 1,
     rounds: input.report.gateRounds.map((r, index) => ({
