@@ -3,7 +3,7 @@
  * and a report in which only what the change introduced blocks.
  */
 import type { CheckResult, Finding, GateReport } from "../core/index.js";
-import { PatchsmithError, silentLogger } from "../core/index.js";
+import { CancelledError, PatchsmithError, silentLogger } from "../core/index.js";
 import { Baseline } from "./baseline.js";
 import { registeredChecks } from "./checks/index.js";
 import { compareWithBaseline } from "./compare.js";
@@ -72,7 +72,7 @@ export async function runGate(input: GateInput): Promise<GateReport> {
     let diff = await changes(input);
     for (const check of registeredChecks) {
       if (input.signal?.aborted)
-        throw new PatchsmithError("gate cancelled", { userMessage: "The run was cancelled." });
+        throw new CancelledError("gate cancelled");
       const checkStarted = performance.now();
       if (input.settings.gate.skip.includes(check.name)) {
         checks.push({

@@ -16,3 +16,5 @@ export {
   type PublishResult,
   type PullRequestBodyInput,
 } from "./pull-request.js";
+export { markerJsonOf, readRunState, type RunState, type StatusOutcome } from "./status-state.js";
+export { PLAN_END, PLAN_START, readPlanFromComment, type PlanReading } from "./plan-markdown.js";
