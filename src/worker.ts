@@ -11,17 +11,19 @@ import type {
   CommandRunner,
   GitHub,
   Job,
+  JobContext,
   JobHandler,
   LanguageModel,
   Logger,
   Workspace,
 } from "./core/index.js";
+import { emptyUsage } from "./core/index.js";
 import {
   createAnthropicModel,
   createMeteredModel,
   createOpenAICompatibleModel,
 } from "./llm/index.js";
-import { runIssueJob, type JobOutcome } from "./pipeline/index.js";
+import { runIssueJob, runUndoJob, type JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -68,7 +70,7 @@ export function createBaseModel(env: Env, logger: Logger): LanguageModel {
 
 export function createJobHandler(
   deps: WorkerDeps,
-): JobHandler & { run(job: Job): Promise<JobOutcome> } {
+): JobHandler & { run(job: Job, context?: Partial<JobContext>): Promise<JobOutcome> } {
   const { env, logger } = deps;
   const workDir = workDirOf(env);
   const runnerFor = createRunnerFactory(env, logger);
@@ -83,7 +85,26 @@ export function createJobHandler(
     });
   let baseModel = deps.model;
 
-  async function run(job: Job): Promise<JobOutcome> {
+  async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
+    const signal = context.signal ? { signal: context.signal } : {};
+    const bot = { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL };
+    if (job.command === "undo") {
+      const github = await deps.githubFor(job);
+      const undone = await runUndoJob(job, { github, workspace, bot, logger, ...signal });
+      const outcome: JobOutcome = {
+        status: undone.status === "reverted" ? "published" : "failed",
+        report: {
+          stages: [],
+          usage: emptyUsage(),
+          costUsd: 0,
+          modelCalls: 0,
+          repairRounds: 0,
+          gateRounds: [],
+        },
+      };
+      deps.onOutcome?.(job, outcome);
+      return outcome;
+    }
     baseModel ??= createBaseModel(env, logger);
     const metered = createMeteredModel(baseModel, { maxCostUsd: env.PATCHSMITH_MAX_COST_USD });
     const outcome = await runIssueJob(job, {
@@ -92,16 +113,17 @@ export function createJobHandler(
       model: metered.model,
       meter: metered,
       runnerFor,
-      bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
+      bot,
       cacheDir: path.join(workDir, "cache"),
       logger,
+      ...signal,
     });
     deps.onOutcome?.(job, outcome);
     return outcome;
   }
 
-  const handler = async (job: Job) => {
-    await run(job);
+  const handler = async (job: Job, context: JobContext) => {
+    await run(job, context);
   };
   return Object.assign(handler, { run });
 }

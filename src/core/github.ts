@@ -78,6 +78,7 @@ export interface GitHub {
     reaction: Reaction,
   ): Promise<void>;
   findPullRequest(repo: RepoRef, head: string): Promise<PullRequestRef | undefined>;
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestRef>;
   createPullRequest(repo: RepoRef, input: PullRequestInput): Promise<PullRequestRef>;
   updatePullRequest(
     repo: RepoRef,

@@ -9,6 +9,7 @@ import { registeredChecks } from "./checks/index.js";
 import { compareWithBaseline } from "./compare.js";
 import { diffAgainst, makeDiffInfo, type DiffInfo } from "./diff.js";
 import { installIfNeeded } from "./install.js";
+import { modeRules } from "./mode-rules.js";
 import { scoreOf } from "./score.js";
 import type { CheckContext, CheckOutcome, GateCheck, GateInput } from "./types.js";
 import { existsSync } from "node:fs";
@@ -129,6 +130,17 @@ export async function runGate(input: GateInput): Promise<GateReport> {
       });
       logger.info({ check: check.name, status: outcome.status, blocking }, "check finished");
       if (outcome.fixedFiles && outcome.fixedFiles.length > 0) diff = await changes(input);
+    }
+    if (input.mode) {
+      const rules = await modeRules({
+        mode: input.mode,
+        ...(input.instructions ? { instructions: input.instructions } : {}),
+        dir: input.dir,
+        baseSha: input.baseSha,
+        diff,
+        checks,
+      });
+      if (rules) checks.push(rules);
     }
   } finally {
     await baseline.dispose();

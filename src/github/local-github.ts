@@ -12,6 +12,7 @@ import type {
   RepoRef,
   ReviewThread,
 } from "../core/index.js";
+import { RemoteError } from "../core/index.js";
 
 export interface LocalGitHubOptions {
   issue: Issue;
@@ -103,6 +104,11 @@ export function createLocalGitHub(options: LocalGitHubOptions): LocalGitHub {
       return undefined;
     },
     async addReaction() {},
+    async getPullRequest(_repo: RepoRef, number: number) {
+      const pr = pullRequests.find((p) => p.number === number);
+      if (!pr) throw new RemoteError(`no local pull request ${number}`);
+      return pr;
+    },
     async findPullRequest(_repo: RepoRef, head: string) {
       return pullRequests.find((p) => p.head === head);
     },

@@ -9,7 +9,12 @@ import type { GitHub, Issue, IssueComment, Permission, RepoRef } from "../core/i
 import { createCheckRun } from "./check-runs.js";
 import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
-import { createPullRequest, findPullRequest, updatePullRequest } from "./pull-requests.js";
+import {
+  createPullRequest,
+  findPullRequest,
+  getPullRequest,
+  updatePullRequest,
+} from "./pull-requests.js";
 import { toRemoteError } from "./remote-error.js";
 import { listReviewThreads, resolveReviewThread } from "./review-threads.js";
 
@@ -194,6 +199,9 @@ export function createOctokitGitHub(
           });
         }
       }),
+
+    getPullRequest: (repo, number) =>
+      call("reading the pull request", () => getPullRequest(octokit, repo, number)),
 
     findPullRequest: (repo, head) =>
       call("looking for the pull request", () => findPullRequest(octokit, repo, head)),

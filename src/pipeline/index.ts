@@ -6,3 +6,4 @@ export {
 } from "./run-issue-job.js";
 export { afterGate, type AfterGate } from "./repair-routing.js";
 export { issueForModel } from "./issue-input.js";
+export { runUndoJob, lastRound, type UndoDeps, type UndoOutcome } from "./run-undo-job.js";

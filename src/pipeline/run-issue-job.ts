@@ -18,7 +18,7 @@ import type {
   Usage,
   Workspace,
 } from "../core/index.js";
-import { PatchsmithError, inPhase } from "../core/index.js";
+import { CancelledError, PatchsmithError, inPhase } from "../core/index.js";
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
@@ -35,6 +35,8 @@ import {
   branchName,
   formatUsd,
   publishPullRequest,
+  readRunState,
+  STATUS_MARKER,
   pullRequestTitle,
   renderCommitMessage,
   renderPullRequestBody,
@@ -59,10 +61,13 @@ export interface PipelineDeps {
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;
+  /** Aborted by `/cancel`: checked between steps and passed to the gate's commands. */
+  signal?: AbortSignal;
 }
 
 export interface JobOutcome {
-  status: "published" | "failed";
+  /** "waiting": the plan is posted and waits for `/approve`. */
+  status: "published" | "failed" | "waiting" | "cancelled";
   pullRequest?: PullRequestRef;
   branch?: string;
   plan?: Plan;
@@ -116,7 +121,11 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     mode: job.mode,
     current: "analyze",
     outcome: "running",
+    ...(job.instructions ? { instructions: job.instructions } : {}),
   });
+  const stopIfCancelled = () => {
+    if (deps.signal?.aborted) throw new CancelledError();
+  };
 
   let phase: Phase = "prepare";
   let checkout: Checkout | undefined;
@@ -128,6 +137,15 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         userMessage: "This kind of run is not supported yet.",
       });
     }
+    stopIfCancelled();
+    const approved = await approvedPlanFor(job, github);
+    if (approved) {
+      await status.update({
+        plan: approved.plan,
+        approvedBy: approved.approvedBy,
+        ...(approved.baseSha ? { baseSha: approved.baseSha } : {}),
+      });
+    }
     await status.update({ current: "analyze" });
     const issue = issueForModel(await github.getIssue(job.repo, job.number), job.trigger.at);
     const base = await github.getDefaultBranch(job.repo);
@@ -137,7 +155,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     const work = await timer.time("prepare", () =>
       deps.workspace.prepare({
         repo: job.repo,
-        baseRef: base,
+        // An approved plan was made against this commit; implementing it on a newer one could miss.
+        baseRef: approved?.baseSha ?? base,
         branch: branchForIssue,
         ...(token ? { token } : {}),
       }),
@@ -146,6 +165,13 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work);
+    if (!config.trigger.modes.includes(job.mode)) {
+      throw new PatchsmithError(`mode ${job.mode} is not allowed here`, {
+        phase: "config",
+        userMessage: `This repository allows the modes ${config.trigger.modes.map((m) => `\`${m}\``).join(", ")} (trigger.modes in ${REPO_CONFIG_PATH}); \`${job.mode}\` is not one of them.`,
+      });
+    }
+    stopIfCancelled();
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -168,17 +194,33 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     });
 
     phase = "plan";
-    const thePlan = await timer.time("plan", () =>
-      createPlan({
-        model: deps.model,
-        issue,
-        context,
-        mode: job.mode,
-        ...(job.instructions ? { instructions: job.instructions } : {}),
-        logger: log,
-      }),
-    );
+    stopIfCancelled();
+    const thePlan =
+      approved?.plan ??
+      (await timer.time("plan", () =>
+        createPlan({
+          model: deps.model,
+          issue,
+          context,
+          mode: job.mode,
+          ...(job.instructions ? { instructions: job.instructions } : {}),
+          logger: log,
+        }),
+      ));
     plan = thePlan;
+    if (!approved && (config.planApproval || job.command === "plan")) {
+      await status.update({
+        current: "plan",
+        outcome: "waiting",
+        plan: thePlan,
+        baseSha: work.baseSha,
+        cost: costView(),
+      });
+      log.info("plan posted; waiting for /approve");
+      await acknowledge(github, job, "rocket", log);
+      return { status: "waiting", branch, plan: thePlan, report: report() };
+    }
+    stopIfCancelled();
     await status.update({ current: "implement", plan: thePlan, cost: costView() });
 
     phase = "implement";
@@ -211,8 +253,12 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         cost: costView(),
         details: repairRounds > 0 ? { gate: `repair round ${repairRounds}` } : {},
       });
+      stopIfCancelled();
       gate = await timer.time("gate", () =>
         runGate({
+          mode: job.mode,
+          ...(job.instructions ? { instructions: job.instructions } : {}),
+          ...(deps.signal ? { signal: deps.signal } : {}),
           dir: work.dir,
           baseSha: work.baseSha,
           profile: context.profile,
@@ -241,6 +287,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         repairsDone: repairRounds,
         maxRepairRounds: config.gate.repairRounds,
       });
+      stopIfCancelled();
       if (next !== "repair") break;
       repairRounds++;
       phase = "implement";
@@ -254,6 +301,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     }
 
     phase = "publish";
+    stopIfCancelled();
     await status.update({ current: "publish", cost: costView() });
     const draft = !gate.passed;
     const files = await work.changedFiles();
@@ -285,6 +333,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         draft,
         commitMessage,
         author: deps.bot,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       }),
     );
     await github
@@ -302,6 +351,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       cost: costView(),
     });
     log.info({ pr: published.pullRequest.number, draft, cost: report().costUsd }, "job published");
+    await acknowledge(github, job, "rocket", log);
     return {
       status: "published",
       pullRequest: published.pullRequest,
@@ -312,6 +362,25 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     };
   } catch (caught) {
     const error = inPhase(phase, caught);
+    if (error instanceof CancelledError || deps.signal?.aborted) {
+      log.info({ phase }, "job cancelled");
+      await status
+        .update({
+          current: STEP_OF_PHASE[phase] ?? "analyze",
+          outcome: "cancelled",
+          cost: costView(),
+        })
+        .catch((statusError: unknown) =>
+          log.error({ err: String(statusError) }, "could not update the status comment"),
+        );
+      return {
+        status: "cancelled",
+        ...(branch ? { branch } : {}),
+        ...(plan ? { plan } : {}),
+        report: report(),
+        error: error instanceof CancelledError ? error : new CancelledError(),
+      };
+    }
     log.error({ phase: error.phase, err: error.message }, "job failed");
     await status
       .update({
@@ -327,6 +396,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       .catch((statusError: unknown) =>
         log.error({ err: String(statusError) }, "could not update the status comment"),
       );
+    await acknowledge(github, job, "confused", log);
     return {
       status: "failed",
       ...(branch ? { branch } : {}),
@@ -337,6 +407,45 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
   } finally {
     await checkout?.dispose().catch(() => undefined);
   }
+}
+
+/**
+ * `/approve` (and `/retry` of a run whose plan was approved) continue from the plan the
+ * receiver froze in the status comment's marker, without planning again.
+ */
+async function approvedPlanFor(
+  job: Job,
+  github: GitHub,
+): Promise<{ plan: Plan; approvedBy: string; baseSha?: string } | undefined> {
+  if (job.command !== "approve" && job.command !== "retry") return undefined;
+  const comment = await github.findComment(job.repo, job.number, STATUS_MARKER);
+  const state = comment ? readRunState(comment.body) : undefined;
+  if (state?.plan && state.approvedBy) {
+    return {
+      plan: state.plan,
+      approvedBy: state.approvedBy,
+      ...(state.baseSha ? { baseSha: state.baseSha } : {}),
+    };
+  }
+  if (job.command === "retry") return undefined;
+  throw new PatchsmithError("no approved plan in the status comment", {
+    phase: "approve",
+    userMessage:
+      "The status comment holds no approved plan to continue from. Comment `/plan` to make one, or `/generate` to start over.",
+  });
+}
+
+/** A command's 👀 becomes 🚀 when it is done, 😕 when it failed; labels get no second reaction. */
+async function acknowledge(
+  github: GitHub,
+  job: Job,
+  reaction: "rocket" | "confused",
+  log: Logger,
+): Promise<void> {
+  if (job.trigger.commentId === undefined) return;
+  await github
+    .addReaction(job.repo, { commentId: job.trigger.commentId }, reaction)
+    .catch((error: unknown) => log.warn({ err: String(error) }, "could not react to the command"));
 }
 
 async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {

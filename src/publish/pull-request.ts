@@ -3,7 +3,7 @@
  * already exists for the branch (a rerun or a restart never opens a second one).
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
-import { PatchsmithError, render } from "../core/index.js";
+import { CancelledError, PatchsmithError, render } from "../core/index.js";
 
 export const PR_MARKER = "<!-- patchsmith:pr";
 
@@ -78,6 +78,8 @@ export interface PublishInput {
   draft: boolean;
   commitMessage: string;
   author: { name: string; email: string };
+  /** Checked once more right before the push: nothing is pushed after a cancel. */
+  signal?: AbortSignal;
 }
 
 export interface PublishResult {
@@ -96,6 +98,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
         "The run made no change to the repository, so there is nothing to open a pull request for. Add detail to the issue (which files, what behaviour you expect), then comment `/generate` again.",
     });
   }
+  if (input.signal?.aborted) throw new CancelledError("cancelled before the push");
   await input.checkout.push();
   const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
   if (existing) {

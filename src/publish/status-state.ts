@@ -23,7 +23,13 @@ export interface RunState {
 }
 
 const MARKER = /<!-- patchsmith:status (.*?) -->/s;
-const OUTCOMES: readonly StatusOutcome[] = ["running", "succeeded", "failed", "cancelled", "waiting"];
+const OUTCOMES: readonly StatusOutcome[] = [
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "waiting",
+];
 
 /**
  * JSON for inside an HTML comment: `--` could end the comment early (`-->`), so every dash
@@ -66,7 +72,8 @@ export function readRunState(body: string): RunState | undefined {
   if (mode) state.mode = mode;
   if (typeof r.instructions === "string" && r.instructions) state.instructions = r.instructions;
   if (isPlan(r.plan)) state.plan = r.plan;
-  if (typeof r.baseSha === "string" && /^[0-9a-f]{7,64}$/.test(r.baseSha)) state.baseSha = r.baseSha;
+  if (typeof r.baseSha === "string" && /^[0-9a-f]{7,64}$/.test(r.baseSha))
+    state.baseSha = r.baseSha;
   if (typeof r.approvedBy === "string" && r.approvedBy) state.approvedBy = r.approvedBy;
   return state;
 }
