@@ -6,12 +6,14 @@
  * Triggers: the label (default `patchsmith`) added to an issue, and `/generate` in a new
  * comment on an issue. `/generate` on a pull request gets a polite pointer to issues and
  * review comments (feedback on PRs arrives through review events, not this command).
- * `/cancel` removes a queued run. `/approve` is recognised but left to the pipeline.
+ * Every other command (`/plan`, `/approve`, `/cancel`, `/retry`, `/undo`, `/help`, an unknown
+ * `/word`) goes to src/commands/. Labels `patchsmith:<mode>` choose the mode.
  */
 import type { ApplicationFunction, Probot } from "probot";
 import { defaultRepoConfig, type RepoConfig } from "./config/index.js";
 import type { GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
 import { render, userMessageOf } from "./core/index.js";
+import { handleCommand, modeList } from "./commands/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
 import { renderStatus } from "./publish/index.js";
 import {
@@ -22,6 +24,7 @@ import {
   isBot,
   issueKey,
   labeledEvent,
+  modeOfLabel,
   parseCommand,
   toJob,
   type Command,
@@ -90,7 +93,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         return;
       }
       try {
-        await authorizeAndEnqueue(event, command, githubFor(octokit), eventLog);
+        await authorizeAndEnqueue(event, command, githubFor(octokit), eventLog, octokit);
       } catch (error) {
         // Let a redelivery of this webhook try again.
         dedupe.forget(event.deliveryId);
@@ -103,6 +106,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       command: Command,
       github: GitHub,
       eventLog: Logger,
+      octokit: OctokitLike,
     ): Promise<void> {
       const { repo, number } = event;
       const actor = event.actor.login;
@@ -123,29 +127,39 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         }
       };
 
-      if (event.isPullRequest) {
-        if (command.name !== "generate") return;
+      if (event.isPullRequest && command.name === "generate") {
         eventLog.info("refused: /generate on a pull request");
         await replyOnce("reply-pull-request.md");
         return;
       }
+      if (event.isPullRequest && !PULL_REQUEST_COMMANDS.has(command.name)) return;
       const permission = await checkPermission(github, repo, actor);
       if (!permission.allowed) {
+        // Anyone may start a line with `/word` without meaning us: no reply for an unknown one.
+        if (command.name === "unknown") return;
         eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
         await replyOnce("reply-not-allowed.md", { permission: permission.permission });
-        return;
-      }
-      if (command.name === "approve") {
-        eventLog.info("ignored: /approve is handled by the pipeline");
         return;
       }
       const target =
         event.commentId !== undefined ? { commentId: event.commentId } : { issueNumber: number };
       await github.addReaction(repo, target, "eyes");
-      if (command.name === "cancel") {
-        const cancelled = await deps.queue.cancel(issueKey(repo, number));
-        eventLog.info({ cancelled }, "cancel requested");
-        await reply("reply-cancelled.md", { cancelled });
+      const config = await repoConfigFor(octokit, repo);
+      if (command.name !== "generate") {
+        const context = { github, queue: deps.queue, event, log: eventLog };
+        await handleCommand(
+          { ...context, label: config.trigger.label, allowedModes: config.trigger.modes },
+          command,
+        );
+        return;
+      }
+      if (!config.trigger.modes.includes(command.mode)) {
+        eventLog.info({ mode: command.mode }, "refused: mode not allowed");
+        await reply("reply-command-refused.md", {
+          message: `mode \`${command.mode}\` is not allowed in this repository; allowed: ${modeList(config.trigger.modes)} (trigger.modes in .github/patchsmith.yml).`,
+        });
+        if (event.commentId !== undefined)
+          await github.addReaction(repo, { commentId: event.commentId }, "confused");
         return;
       }
 
@@ -199,9 +213,15 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         name: context.payload.repository.name,
       };
       const config = await repoConfigFor(context.octokit, repo);
-      const event = labeledEvent(context.id, context.payload, config.trigger.label);
+      const added = context.payload.label?.name;
+      const mode = modeOfLabel(added, config.trigger.label);
+      const event = labeledEvent(
+        context.id,
+        context.payload,
+        mode ? (added ?? config.trigger.label) : config.trigger.label,
+      );
       if (!event) return;
-      await accept(event, { name: "generate", mode: "implement" }, context.octokit);
+      await accept(event, { name: "generate", mode: mode ?? "implement" }, context.octokit);
     });
 
     app.on("issue_comment.created", async (context) => {
@@ -211,6 +231,9 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
     });
   };
 }
+
+/** On a pull request: these; `/generate` gets a pointer, the rest is left to review feedback. */
+const PULL_REQUEST_COMMANDS: ReadonlySet<string> = new Set(["undo", "cancel", "help", "unknown"]);
 
 function queuedStatus(jobId: string, actor: string, mode: Mode): Promise<string> {
   return renderStatus({ jobId, actor, mode, current: "queued", outcome: "running" });

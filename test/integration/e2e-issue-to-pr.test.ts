@@ -85,6 +85,8 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
       ? `${REPO}/issues/1/reactions`
       : `${REPO}/issues/comments/${COMMENT_ID}/reactions`;
   api.post(reactionPath, { content: "eyes" }).reply(201, {});
+  // A command's 👀 becomes 🚀 when its run is done; a label gets no second reaction.
+  if (options.trigger === "comment") api.post(reactionPath, { content: "rocket" }).reply(201, {});
   api
     .post(`${REPO}/issues/1/comments`, (body: { body: string }) => {
       seen.statusBodies.push(body.body);
