@@ -143,7 +143,7 @@ async function continueRun(
   const status = await statusOf(github, event.repo, event.number);
   const state = status?.state;
   let view: Partial<ReturnType<typeof viewOf>> = {};
-  let mode: Mode = state?.mode ?? "implement";
+  const mode: Mode = state?.mode ?? "implement";
   let instructions = state?.instructions;
 
   if (command.name === "approve") {
