@@ -72,8 +72,7 @@ export async function runGate(input: GateInput): Promise<GateReport> {
     if (install) checks.push(install);
     let diff = await changes(input);
     for (const check of registeredChecks) {
-      if (input.signal?.aborted)
-        throw new CancelledError("gate cancelled");
+      if (input.signal?.aborted) throw new CancelledError("gate cancelled");
       const checkStarted = performance.now();
       if (input.settings.gate.skip.includes(check.name)) {
         checks.push({

@@ -135,7 +135,13 @@ export async function createTempCheckout(
       return (await git(dir, "rev-parse", "HEAD")).trim();
     },
     async recentCommits(max) {
-      const out = await git(dir, "log", "--first-parent", `--max-count=${max}`, "--format=%H%x00%an%x00%B%x1e");
+      const out = await git(
+        dir,
+        "log",
+        "--first-parent",
+        `--max-count=${max}`,
+        "--format=%H%x00%an%x00%B%x1e",
+      );
       return out
         .split("\x1e")
         .map((entry) => entry.replace(/^\n+/, ""))

@@ -202,15 +202,15 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
         const killed: RunCommandResult["killed"] = result.cancelled
           ? "cancelled"
           : result.timedOut
-          ? "timeout"
-          : cgroupHit === "memory" ||
-              (limitHit && result.exitCode !== 0) ||
-              result.signal === "SIGXCPU" ||
-              result.signal === "SIGXFSZ" ||
-              result.exitCode === SIGXCPU_EXIT ||
-              result.exitCode === SIGXFSZ_EXIT
-            ? "resources"
-            : null;
+            ? "timeout"
+            : cgroupHit === "memory" ||
+                (limitHit && result.exitCode !== 0) ||
+                result.signal === "SIGXCPU" ||
+                result.signal === "SIGXFSZ" ||
+                result.exitCode === SIGXCPU_EXIT ||
+                result.exitCode === SIGXFSZ_EXIT
+              ? "resources"
+              : null;
         logger.debug(
           { argv: input.argv, exitCode: result.exitCode, ms: result.durationMs, killed },
           "command finished",
