@@ -180,7 +180,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       const status = await github.createComment(
         repo,
         number,
-        await queuedStatus(job.id, actor, command.mode),
+        await queuedStatus(job.id, actor, command.mode, command.instructions),
       );
       let queued: boolean;
       try {
@@ -235,6 +235,18 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
 /** On a pull request: these; `/generate` gets a pointer, the rest is left to review feedback. */
 const PULL_REQUEST_COMMANDS: ReadonlySet<string> = new Set(["undo", "cancel", "help", "unknown"]);
 
-function queuedStatus(jobId: string, actor: string, mode: Mode): Promise<string> {
-  return renderStatus({ jobId, actor, mode, current: "queued", outcome: "running" });
+function queuedStatus(
+  jobId: string,
+  actor: string,
+  mode: Mode,
+  instructions?: string,
+): Promise<string> {
+  return renderStatus({
+    jobId,
+    actor,
+    mode,
+    current: "queued",
+    outcome: "running",
+    ...(instructions ? { instructions } : {}),
+  });
 }

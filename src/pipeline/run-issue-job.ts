@@ -235,6 +235,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       maxTurns: config.implement.maxTurns,
       logger: log,
       protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
+      ...(deps.signal ? { signal: deps.signal } : {}),
     };
     await timer.time("implement", () => runImplement(implementInput));
     if ((await work.changedFiles()).length === 0) {
