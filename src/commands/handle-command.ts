@@ -212,6 +212,13 @@ async function continueRun(
   job.statusCommentId = statusId;
   const queued = await ctx.queue.enqueue(job, issueKey(event.repo, event.number));
   if (!queued) {
+    // Leave no "queued" status behind for a job that does not exist.
+    if (status && command.name !== "plan")
+      await github.updateComment(event.repo, statusId, status.body);
+    else {
+      const note = await render("github/reply-already-running.md", { actor });
+      await github.updateComment(event.repo, statusId, note);
+    }
     return refuse(ctx, "a run for this issue is already queued or running; `/cancel` it first.");
   }
   ctx.log.info({ jobId: job.id, command: command.name }, "continuation queued");

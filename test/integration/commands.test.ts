@@ -7,6 +7,7 @@
  * so those mocks persist; everything else is registered only by the tests that use it.
  */
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Probot } from "probot";
@@ -274,21 +275,29 @@ describe("/cancel", () => {
   it("interrupts the running gate: the status says cancelled, nothing is pushed, the workspace is gone", async () => {
     await setup({
       ...BUGGY_SUM_PROJECT,
-      "package.json": `${JSON.stringify({ name: "calc", type: "module", scripts: { test: "sleep 60" } })}\n`,
+      // The test command leaves a mark when it starts, then takes a minute.
+      "package.json": `${JSON.stringify({ name: "calc", type: "module", scripts: { test: "touch test-started && sleep 60" } })}\n`,
     });
     const seen = fakeGitHub();
     mockRunReads();
     model([toolUse("submit_plan", SUM_PLAN), editorCall(SUM_FIX), text("Fixed sum().")]);
     const started = Date.now();
     await comment("/generate");
-    for (let i = 0; i < 600 && !seen.status?.includes("running the quality gate"); i++) {
+    const testStarted = async () => {
+      const jobs = await readdir(path.join(workDir, "jobs")).catch(() => []);
+      return jobs.some((job) =>
+        existsSync(path.join(workDir, "jobs", job, "repo", "test-started")),
+      );
+    };
+    for (let i = 0; i < 600 && !(await testStarted()); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    expect(await testStarted()).toBe(true);
     expect(seen.status).toContain("running the quality gate");
-    await new Promise((resolve) => setTimeout(resolve, 300));
     await comment("/cancel");
     await queue.drain();
 
+    // The running test command was killed: it would have taken 60 s.
     expect(Date.now() - started).toBeLessThan(40_000);
     expect(outcomes.map((o) => o.outcome.status)).toEqual(["cancelled"]);
     expect(seen.status).toContain("cancelled while running the quality gate");
