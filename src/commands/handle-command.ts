@@ -101,19 +101,23 @@ async function statusOf(
 
 async function cancel(ctx: CommandContext): Promise<Reaction> {
   const { github, event } = ctx;
-  const cancelled = await ctx.queue.cancel(issueKey(event.repo, event.number));
+  let cancelled = await ctx.queue.cancel(issueKey(event.repo, event.number));
   ctx.log.info({ cancelled }, "cancel requested");
+  const status = await statusOf(github, event.repo, event.number);
+  // A plan waiting for approval has no job; cancelling it means no `/approve` continues it.
+  const waiting = !cancelled && status?.state?.outcome === "waiting";
+  if (waiting) cancelled = true;
   if (cancelled) {
     // A job removed before it started never writes its status; a running one writes its own.
-    const status = await statusOf(github, event.repo, event.number);
-    if (status?.state && status.state.step === "queued" && status.state.outcome === "running") {
+    const queuedOnly = status?.state?.step === "queued" && status.state.outcome === "running";
+    if (status?.state && (queuedOnly || waiting)) {
       await github.updateComment(
         event.repo,
         status.id,
         await renderStatus({
           ...viewOf(status.state),
           actor: event.actor.login,
-          current: "queued",
+          current: waiting ? "plan" : "queued",
           outcome: "cancelled",
         }),
       );

@@ -268,6 +268,14 @@ describe("plan approval", () => {
     expect(seen.replies.at(-1)).toContain("could not be read back");
     expect(seen.replies.at(-1)).toContain("numbered step");
     expect(seen.reactions.at(-1)).toBe("confused");
+
+    // /cancel drops the waiting plan: nothing can /approve it any more.
+    await comment("/cancel");
+    expect(seen.status).toContain("cancelled while planning");
+    expect(seen.replies.at(-1)).toContain("is cancelled");
+    await comment("/approve");
+    expect(seen.replies.at(-1)).toContain("no plan waiting for approval");
+    expect(outcomes).toHaveLength(1);
   });
 });
 
