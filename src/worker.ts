@@ -6,7 +6,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Env } from "./config/index.js";
-import { requireWorkerEnv, toolEnv } from "./config/index.js";
+import { requireWorkerEnv, secretValuesOf, toolEnv } from "./config/index.js";
 import type {
   CommandRunner,
   GitHub,
@@ -15,15 +15,17 @@ import type {
   JobHandler,
   LanguageModel,
   Logger,
+  Redactor,
   Workspace,
 } from "./core/index.js";
-import { emptyUsage } from "./core/index.js";
+import { createRedactor, emptyUsage } from "./core/index.js";
+import { withLogRedaction, withModelRedaction, withOutboundRedaction } from "./security/index.js";
 import {
   createAnthropicModel,
   createMeteredModel,
   createOpenAICompatibleModel,
 } from "./llm/index.js";
-import { runIssueJob, runUndoJob, type JobOutcome } from "./pipeline/index.js";
+import { runFeedbackJob, runIssueJob, runUndoJob, type JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -35,6 +37,8 @@ export interface WorkerDeps {
   model?: LanguageModel;
   /** Overrides the git workspace (local mode clones from a directory). */
   workspace?: Workspace;
+  /** What leaves (model requests, GitHub text, logs) is scanned by it; default: one per worker. */
+  redactor?: Redactor;
   /** Called with each job's outcome. */
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
 }
@@ -71,7 +75,9 @@ export function createBaseModel(env: Env, logger: Logger): LanguageModel {
 export function createJobHandler(
   deps: WorkerDeps,
 ): JobHandler & { run(job: Job, context?: Partial<JobContext>): Promise<JobOutcome> } {
-  const { env, logger } = deps;
+  const { env } = deps;
+  const redactor = deps.redactor ?? createRedactor(secretValuesOf(env));
+  const logger = withLogRedaction(deps.logger, redactor);
   const workDir = workDirOf(env);
   const runnerFor = createRunnerFactory(env, logger);
   const workspace =
@@ -89,7 +95,7 @@ export function createJobHandler(
     const signal = context.signal ? { signal: context.signal } : {};
     const bot = { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL };
     if (job.command === "undo") {
-      const github = await deps.githubFor(job);
+      const github = withOutboundRedaction(await deps.githubFor(job), redactor);
       const undone = await runUndoJob(job, { github, workspace, bot, logger, ...signal });
       const outcome: JobOutcome = {
         status: undone.status === "reverted" ? "published" : "failed",
@@ -106,9 +112,14 @@ export function createJobHandler(
       return outcome;
     }
     baseModel ??= createBaseModel(env, logger);
-    const metered = createMeteredModel(baseModel, { maxCostUsd: env.PATCHSMITH_MAX_COST_USD });
-    const outcome = await runIssueJob(job, {
-      github: await deps.githubFor(job),
+    const metered = createMeteredModel(withModelRedaction(baseModel, redactor), {
+      maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+    });
+    // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
+    const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
+    const outcome = await pipeline(job, {
+      github: withOutboundRedaction(await deps.githubFor(job), redactor),
+      redactor,
       workspace,
       model: metered.model,
       meter: metered,
@@ -116,6 +127,7 @@ export function createJobHandler(
       bot,
       cacheDir: path.join(workDir, "cache"),
       logger,
+      appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
       ...signal,
     });
     deps.onOutcome?.(job, outcome);

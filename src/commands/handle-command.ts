@@ -24,6 +24,8 @@ export interface CommandContext {
   label: string;
   allowedModes: readonly Mode[];
   log: Logger;
+  /** An outside contributor's issue, approved: the digest of the body that was approved. */
+  approvedBodySha256?: string;
 }
 
 /** undefined: the job was queued, and the worker reacts when it ends. */
@@ -196,6 +198,7 @@ async function continueRun(
       at: event.at,
       mode,
       ...(instructions ? { instructions } : {}),
+      ...(ctx.approvedBodySha256 ? { approvedBodySha256: ctx.approvedBodySha256 } : {}),
     }),
     command: command.name,
   };

@@ -118,3 +118,10 @@ export function loadDotEnv(file = ".env"): void {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
+
+/** The worker's own credentials: registered with the redactor so that no copy of one leaves. */
+export function secretValuesOf(env: Env): string[] {
+  return [env.ANTHROPIC_API_KEY, env.OPENAI_API_KEY, env.PRIVATE_KEY, env.WEBHOOK_SECRET].filter(
+    (value): value is string => typeof value === "string" && value.length > 0,
+  );
+}

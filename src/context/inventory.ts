@@ -9,7 +9,7 @@ import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import picomatch from "picomatch";
-import { PathSafetyError, PatchsmithError } from "../core/index.js";
+import { isSecretPath, PathSafetyError, PatchsmithError } from "../core/index.js";
 import { languageOf } from "./languages.js";
 
 const execFileAsync = promisify(execFile);
@@ -29,7 +29,14 @@ export interface InventoryOptions {
 }
 
 export type SkipReason =
-  "excluded" | "vendored" | "generated" | "binary" | "minified" | "too-large" | "not-a-file";
+  | "excluded"
+  | "vendored"
+  | "generated"
+  | "binary"
+  | "minified"
+  | "too-large"
+  | "not-a-file"
+  | "secret";
 
 export interface InventoryScan {
   files: InventoryFile[];
@@ -275,6 +282,8 @@ export async function scanInventory(
   const pending: number[] = [];
   entries.forEach((entry, i) => {
     if (excluded(entry.path)) results[i] = "excluded";
+    // Credentials never go into the model's context (see core/secret-scan.ts).
+    else if (isSecretPath(entry.path)) results[i] = "secret";
     else if (vendored(entry.path)) results[i] = "vendored";
     else if (generatedByName(entry.path) || markedGenerated(entry.path)) results[i] = "generated";
     else pending.push(i);

@@ -4,6 +4,7 @@
  * the ranked files. Files get the budget first; the map takes what they leave.
  */
 import {
+  containsSecret,
   silentLogger,
   render,
   type ContextFile,
@@ -108,7 +109,7 @@ async function readInstructions(dir: string, paths: string[], budgetTokens: numb
     const cap = Math.min(left, INSTRUCTION_FILE_MAX_TOKENS);
     if (cap < MIN_FILE_TOKENS) break;
     const text = await readInventoryFile(dir, file).catch(() => undefined);
-    if (!text?.trim()) continue;
+    if (!text?.trim() || (await containsSecret(text, file))) continue;
     const content = truncateTo(
       text.trim(),
       charsForTokens(cap),
@@ -138,7 +139,8 @@ async function selectFiles(
     );
     if (cap < MIN_FILE_TOKENS) break;
     const content = await readInventoryFile(dir, file.path).catch(() => undefined);
-    if (content === undefined) continue;
+    // A file holding a credential stays out of the model's context whatever it is called.
+    if (content === undefined || (await containsSecret(content, file.path))) continue;
     const definitions = symbols.get(file.path)?.definitions ?? [];
     const part = excerpt(content, definitions, terms, charsForTokens(cap));
     if (!part) continue;

@@ -6,6 +6,11 @@ import type { Issue, RepoRef } from "./types.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/** Installation-token permissions, as GitHub names them. */
+export type TokenPermissions = Partial<
+  Record<"contents" | "issues" | "pull_requests" | "checks" | "metadata", "read" | "write">
+>;
+
 export type Reaction = "eyes" | "+1" | "-1" | "rocket" | "confused" | "hooray";
 
 export interface PullRequestRef {
@@ -60,6 +65,48 @@ export interface ReviewThread {
   comments: ReviewComment[];
 }
 
+/** A pull request as a feedback or CI-repair job needs it. */
+export interface PullRequestDetails extends PullRequestRef {
+  headSha: string;
+  /** The login of who opened it. */
+  author: string;
+}
+
+/** An inline review comment as REST returns it: with its diff hunk and review. */
+export interface ReviewCommentDetails {
+  id: number;
+  reviewId?: number;
+  inReplyToId?: number;
+  author: string;
+  authorIsBot: boolean;
+  body: string;
+  path: string;
+  line?: number;
+  diffHunk: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReviewDetails {
+  id: number;
+  author: string;
+  authorIsBot: boolean;
+  body: string;
+  state: string;
+  submittedAt?: string;
+}
+
+/** A failed check run on a commit, with what it said (annotations, output, job log tail). */
+export interface FailedCheck {
+  name: string;
+  app?: string;
+  summary: string;
+  text: string;
+  annotations: CheckRunAnnotation[];
+  /** The trimmed end of the Actions job log, when the check is an Actions job. */
+  log?: string;
+}
+
 export interface GitHub {
   getIssue(repo: RepoRef, number: number): Promise<Issue>;
   getDefaultBranch(repo: RepoRef): Promise<string>;
@@ -78,7 +125,6 @@ export interface GitHub {
     reaction: Reaction,
   ): Promise<void>;
   findPullRequest(repo: RepoRef, head: string): Promise<PullRequestRef | undefined>;
-  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestRef>;
   createPullRequest(repo: RepoRef, input: PullRequestInput): Promise<PullRequestRef>;
   updatePullRequest(
     repo: RepoRef,
@@ -94,6 +140,15 @@ export interface GitHub {
     body: string,
   ): Promise<void>;
   resolveReviewThread(repo: RepoRef, threadId: string): Promise<void>;
-  /** A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode. */
-  getRepositoryToken(repo: RepoRef): Promise<string | undefined>;
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequestDetails>;
+  listReviewComments(repo: RepoRef, pullNumber: number): Promise<ReviewCommentDetails[]>;
+  getReview(repo: RepoRef, pullNumber: number, reviewId: number): Promise<ReviewDetails>;
+  /** Failed check runs on `sha`, leaving out those of `excludeApp` (this app's own gate). */
+  listFailedChecks(repo: RepoRef, sha: string, excludeApp?: string): Promise<FailedCheck[]>;
+  /**
+   * A short-lived token scoped to this repository, for git over HTTPS. Undefined in local mode.
+   * `permissions` asks for no more than a step needs (clone: contents read; push: contents
+   * write); the default is contents write.
+   */
+  getRepositoryToken(repo: RepoRef, permissions?: TokenPermissions): Promise<string | undefined>;
 }

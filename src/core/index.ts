@@ -9,3 +9,4 @@ export * from "./logger.js";
 export * from "./template.js";
 export * from "./sanitize.js";
 export * from "./safe-path.js";
+export * from "./secret-scan.js";

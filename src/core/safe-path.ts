@@ -7,6 +7,8 @@ import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { PathSafetyError } from "./errors.js";
 
+const MAX_PATH_CHARS = 4096;
+
 const isGitDir = (part: string) => part.toLowerCase() === ".git";
 
 /**
@@ -15,6 +17,9 @@ const isGitDir = (part: string) => part.toLowerCase() === ".git";
  */
 export function normalizeInside(root: string, candidate: string): string {
   if (candidate.includes("\0")) throw new PathSafetyError(candidate, "it contains a NUL byte");
+  if (candidate.length > MAX_PATH_CHARS || candidate.split(/[\\/]/).some((p) => p.length > 255)) {
+    throw new PathSafetyError(candidate.slice(0, 80), "it is too long");
+  }
   let relative = candidate.trim().replace(/\\/g, "/");
   if (path.isAbsolute(relative)) {
     const within = path.relative(root, relative);

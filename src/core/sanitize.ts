@@ -5,6 +5,8 @@
  * and link titles, hidden attributes) before the text reaches a prompt.
  */
 
+import { createHash } from "node:crypto";
+
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 
 // Zero-width and word-joiner characters, BOM, Mongolian vowel separator, soft hyphen.
@@ -51,15 +53,44 @@ function stripHiddenAttributes(text: string): string {
 const HIDDEN_ELEMENT =
   /<([a-z][\w-]*)\b(?=[^>]*(?:\shidden(?=[\s>=/])|\sstyle\s*=\s*["'][^"']*display\s*:\s*none))[^>]*>[\s\S]*?<\/\1\s*>/gi;
 
+// aria-hidden elements are hidden from screen readers and, on GitHub, styled away from readers too.
+const ARIA_HIDDEN_ELEMENT =
+  /<([a-z][\w-]*)\b(?=[^>]*\saria-hidden\s*=\s*["']?true)[^>]*>[\s\S]*?<\/\1\s*>/gi;
+// `[//]: # (note)` and any other link reference definition: never rendered.
+const LINK_DEFINITION =
+  /^ {0,3}\[[^\]\n]+\]:[ \t]*\S+(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/gm;
+// A link with no visible text: `[](https://x "text that only the model would read")`.
+const EMPTY_LINK = /(?<!!)\[\s*\]\([^)]*\)/g;
+// Self-closing or void tags of elements that show nothing but can carry text in attributes.
+const INVISIBLE_TAGS = /<(meta|link|input|param|source|track)\b[^>]*>/gi;
+/**
+ * The tags our prompts use to fence untrusted text: written inside that text they could close
+ * the fence early, so they are defanged (shown as ‹tag›).
+ */
+const PROMPT_FENCE =
+  /<(\/?)(issue|comment|maintainer-instructions|plan|repository-context|feedback|current-diff|untrusted[\w-]*|system)\b([^>]*)>/gi;
+
+export function neutralizePromptFences(text: string): string {
+  return text.replace(
+    PROMPT_FENCE,
+    (_m, slash: string, name: string, rest: string) => `‹${slash}${name}${rest}›`,
+  );
+}
+
 export function sanitizeUserText(text: string, maxChars = 30_000): string {
   let out = text.normalize("NFC").replace(/\r\n?/g, "\n");
   out = out.replace(HTML_COMMENT, "");
+  out = out.replace(ARIA_HIDDEN_ELEMENT, "");
+  out = out.replace(LINK_DEFINITION, "");
+  out = out.replace(EMPTY_LINK, "");
+  out = out.replace(INVISIBLE_TAGS, "");
   out = dropHiddenEntities(out);
   out = out.replace(INVISIBLE, "").replace(BIDI, "").replace(SMUGGLING, "").replace(CONTROL, "");
   out = out.replace(HIDDEN_ELEMENT, "");
   out = out.replace(MARKDOWN_IMAGE, "![image](");
   out = out.replace(LINK_TITLE, "$1)");
   out = stripHiddenAttributes(out);
+  out = neutralizePromptFences(out);
   out = out.replace(/\n{3,}/g, "\n\n").trim();
   return out.length > maxChars ? `${out.slice(0, maxChars)}\n[... truncated ...]` : out;
 }
@@ -71,8 +102,27 @@ export function redactSecrets(text: string): string {
     .replace(/\bgithub_pat_[A-Za-z0-9_]{20,}\b/g, "[redacted]")
     .replace(/\bsk-ant-[A-Za-z0-9_-]{10,}\b/g, "[redacted]")
     .replace(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, "[redacted]")
+    .replace(/\bv1\.[0-9a-f]{40}\b/g, "[redacted]")
+    .replace(/\bnpm_[A-Za-z0-9]{36}\b/g, "[redacted]")
+    .replace(/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, "[redacted]")
+    .replace(/\bAIza[0-9A-Za-z_-]{35}\b/g, "[redacted]")
+    .replace(/\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}\b/g, "[redacted]")
+    .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+/g, "[redacted]")
+    .replace(
+      /(authorization\s*[:=]\s*(?:basic|bearer|token)\s+)[A-Za-z0-9+/=._~-]{8,}/gi,
+      "$1[redacted]",
+    )
+    .replace(/(\bhttps?:\/\/[^/\s:@]+:)[^@\s/]+@/gi, "$1[redacted]@")
     .replace(
       /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
       "[redacted private key]",
     );
+}
+
+/**
+ * The digest of an issue body as a maintainer approved it (line endings normalized): the
+ * worker refuses to work on a body that changed since.
+ */
+export function issueBodyDigest(body: string): string {
+  return createHash("sha256").update(body.replace(/\r\n?/g, "\n")).digest("hex");
 }

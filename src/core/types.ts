@@ -17,6 +17,11 @@ export interface Trigger {
   commentId?: number;
   /** ISO time of the trigger; comments edited after it are ignored. */
   at: string;
+  /**
+   * SHA-256 (hex) of the issue body as the approving maintainer saw it, for an outside
+   * contributor's issue: a body edited after the approval is not worked on.
+   */
+  approvedBodySha256?: string;
 }
 
 export interface Job {

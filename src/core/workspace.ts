@@ -38,7 +38,17 @@ export interface Checkout {
   discardChanges(paths: string[]): Promise<void>;
   /** Commits all changes; returns the new SHA, or undefined when nothing changed. */
   commit(message: string, author: { name: string; email: string }): Promise<string | undefined>;
-  push(options?: { force?: boolean }): Promise<void>;
+  /**
+   * Pushes HEAD to the branch, fast-forward only unless `force`. With `mergeIfMoved`, a push
+   * refused because the branch moved meanwhile fetches it, merges it in when that is clean
+   * (a merge commit by `mergeIfMoved.author`), and pushes again; a conflict stops with the files.
+   * `token` replaces the one given to prepare (a push needs write access, a clone only read).
+   */
+  push(options?: {
+    force?: boolean;
+    token?: string;
+    mergeIfMoved?: { author: { name: string; email: string }; message: string };
+  }): Promise<void>;
   headSha(): Promise<string>;
   /** The newest commits of the branch, first parents only, newest first. */
   recentCommits(max: number): Promise<CommitInfo[]>;
@@ -60,8 +70,17 @@ export interface PrepareInput {
   baseRef: string;
   /** Branch to create (issue jobs) or to check out (feedback jobs). */
   branch: string;
-  /** When true the branch already exists on the remote and is checked out as is. */
+  /**
+   * When true the branch must already exist on the remote; it is checked out as it is now
+   * and baseSha is its head (so changedFiles is what this job changed, not the whole branch).
+   */
   existingBranch?: boolean;
+  /**
+   * With existingBranch: merge baseRef into the branch first when it is behind and the merge
+   * is clean; a conflict fails prepare with the conflicting files. The merge commit is made
+   * by `author` with `message`.
+   */
+  mergeBase?: { author: { name: string; email: string }; message: string };
   token?: string;
 }
 

@@ -12,7 +12,6 @@ import type {
   RepoRef,
   ReviewThread,
 } from "../core/index.js";
-import { RemoteError } from "../core/index.js";
 
 export interface LocalGitHubOptions {
   issue: Issue;
@@ -104,11 +103,6 @@ export function createLocalGitHub(options: LocalGitHubOptions): LocalGitHub {
       return undefined;
     },
     async addReaction() {},
-    async getPullRequest(_repo: RepoRef, number: number) {
-      const pr = pullRequests.find((p) => p.number === number);
-      if (!pr) throw new RemoteError(`no local pull request ${number}`);
-      return pr;
-    },
     async findPullRequest(_repo: RepoRef, head: string) {
       return pullRequests.find((p) => p.head === head);
     },
@@ -139,6 +133,21 @@ export function createLocalGitHub(options: LocalGitHubOptions): LocalGitHub {
     },
     async replyToReviewComment() {},
     async resolveReviewThread() {},
+    async getPullRequest(_repo: RepoRef, number: number) {
+      const pr = pullRequests.find((p) => p.number === number);
+      if (!pr) throw new Error(`no local pull request #${number}`);
+      return { ...pr, headSha: pr.head, author: "local" };
+    },
+    // Local runs have no reviews or CI: feedback comes from GitHub only.
+    async listReviewComments() {
+      return [];
+    },
+    async getReview(): Promise<never> {
+      throw new Error("local mode has no reviews");
+    },
+    async listFailedChecks() {
+      return [];
+    },
     async getRepositoryToken() {
       return undefined;
     },

@@ -9,14 +9,15 @@ import type { GitHub, Issue, IssueComment, Permission, RepoRef } from "../core/i
 import { createCheckRun } from "./check-runs.js";
 import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
-import {
-  createPullRequest,
-  findPullRequest,
-  getPullRequest,
-  updatePullRequest,
-} from "./pull-requests.js";
+import { createPullRequest, findPullRequest, updatePullRequest } from "./pull-requests.js";
 import { toRemoteError } from "./remote-error.js";
 import { listReviewThreads, resolveReviewThread } from "./review-threads.js";
+import {
+  getPullRequest,
+  getReview,
+  listFailedChecks,
+  listReviewComments,
+} from "./pull-request-feedback.js";
 
 export interface OctokitGitHubOptions {
   installationId?: number;
@@ -200,9 +201,6 @@ export function createOctokitGitHub(
         }
       }),
 
-    getPullRequest: (repo, number) =>
-      call("reading the pull request", () => getPullRequest(octokit, repo, number)),
-
     findPullRequest: (repo, head) =>
       call("looking for the pull request", () => findPullRequest(octokit, repo, head)),
 
@@ -235,7 +233,19 @@ export function createOctokitGitHub(
         );
       }),
 
-    getRepositoryToken: (repo) =>
+    getPullRequest: (repo, number) =>
+      call("reading the pull request", () => getPullRequest(octokit, repo, number)),
+
+    listReviewComments: (repo, pullNumber) =>
+      call("reading review comments", () => listReviewComments(octokit, repo, pullNumber)),
+
+    getReview: (repo, pullNumber, reviewId) =>
+      call("reading the review", () => getReview(octokit, repo, pullNumber, reviewId)),
+
+    listFailedChecks: (repo, sha, excludeApp) =>
+      call("reading the failed checks", () => listFailedChecks(octokit, repo, sha, excludeApp)),
+
+    getRepositoryToken: (repo, permissions = { contents: "write" }) =>
       call("creating a repository token", async () => {
         const { appOctokit, installationId } = options;
         if (!appOctokit || installationId === undefined) {
@@ -244,14 +254,15 @@ export function createOctokitGitHub(
               "patchsmith was started without app credentials for git. The server needs APP_ID and PRIVATE_KEY.",
           });
         }
-        // Scoped to this one repository and to contents only: the token reaches git in
-        // the workspace, and should open nothing else if it leaks from there.
+        // Scoped to this one repository and to what the step needs (contents read to clone,
+        // write to push): the token reaches git in the workspace, and should open nothing
+        // else if it leaks from there.
         const { data } = await appOctokit.request(
           "POST /app/installations/{installation_id}/access_tokens",
           {
             installation_id: installationId,
             repositories: [repo.name],
-            permissions: { contents: "write" },
+            permissions,
           },
         );
         return (data as { token: string }).token;

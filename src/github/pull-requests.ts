@@ -38,19 +38,6 @@ export async function findPullRequest(
   return first ? toPullRequest(first) : undefined;
 }
 
-export async function getPullRequest(
-  octokit: OctokitLike,
-  repo: RepoRef,
-  number: number,
-): Promise<PullRequestRef> {
-  const { data } = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-    owner: repo.owner,
-    repo: repo.name,
-    pull_number: number,
-  });
-  return toPullRequest(data as ApiPull);
-}
-
 export async function createPullRequest(
   octokit: OctokitLike,
   repo: RepoRef,

@@ -6,7 +6,14 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { PathSafetyError, type Checkout, type Logger } from "../core/index.js";
+import {
+  containsSecret,
+  isSecretPath,
+  PathSafetyError,
+  type Checkout,
+  type Logger,
+} from "../core/index.js";
+import { lifecycleScriptChange } from "./manifest-guard.js";
 import type { PathGuard } from "./safe-path.js";
 import { joinLines, lineOfOffset, numbered, occurrenceLines, splitLines } from "./text-lines.js";
 
@@ -116,6 +123,10 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
       return fail(
         `${target.rel} is a binary file (${info.size} bytes); it cannot be viewed or edited here.`,
       );
+    if (isSecretPath(target.rel, content) || (await containsSecret(content, target.rel)))
+      return fail(
+        `${target.rel} holds something that looks like a credential, so it is not shown. Work around it; never copy credentials.`,
+      );
     const { lines } = splitLines(content);
     let first = 1;
     let last = lines.length;
@@ -143,6 +154,9 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     const target = await guard.resolve(command.path, "write");
     const info = await statOf(target.abs);
     if (info?.isDirectory()) return fail(`${target.rel} is a directory; give a file path.`);
+    const before = info ? await checkout.readFile(target.rel) : undefined;
+    const scriptChange = lifecycleScriptChange(target.rel, before, command.file_text);
+    if (scriptChange) return fail(scriptChange);
     await checkout.writeFile(target.rel, command.file_text);
     const count = splitLines(command.file_text).lines.length;
     return {
@@ -162,6 +176,12 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     const content = await checkout.readFile(target.rel);
     if (content.includes("\0"))
       return { error: fail(`${target.rel} is a binary file; it cannot be edited here.`) };
+    if (isSecretPath(target.rel, content) || (await containsSecret(content, target.rel)))
+      return {
+        error: fail(
+          `${target.rel} holds something that looks like a credential; it is not edited here.`,
+        ),
+      };
     return { target, content };
   }
 
@@ -199,6 +219,8 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
     }
     const at = content.indexOf(oldStr);
     const updated = content.slice(0, at) + newStr + content.slice(at + oldStr.length);
+    const scriptChange = lifecycleScriptChange(target.rel, content, updated);
+    if (scriptChange) return fail(scriptChange);
     await checkout.writeFile(target.rel, updated);
     const startLine = lineOfOffset(updated, at);
     const endLine = startLine + Math.max(newStr.split("\n").length - 1, 0);
@@ -229,6 +251,8 @@ export function createEditor(options: { checkout: Checkout; guard: PathGuard; lo
       finalNewline: parsed.finalNewline || content === "",
     });
     const updated = crlf ? joined.replace(/\n/g, "\r\n") : joined;
+    const scriptChange = lifecycleScriptChange(target.rel, content, updated);
+    if (scriptChange) return fail(scriptChange);
     await checkout.writeFile(target.rel, updated);
     const from = command.insert_line + 1;
     return {

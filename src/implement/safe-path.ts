@@ -6,7 +6,7 @@
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
-import { normalizeInside, PathSafetyError, resolveInside } from "../core/index.js";
+import { isSecretPath, normalizeInside, PathSafetyError, resolveInside } from "../core/index.js";
 
 export interface WorkspacePath {
   /** Relative to the checkout root, with forward slashes; "" is the root itself. */
@@ -21,6 +21,9 @@ export function createPathGuard(root: string, protectedPaths: string[] = []) {
   return {
     async resolve(candidate: string, access: "read" | "write"): Promise<WorkspacePath> {
       const rel = normalizeInside(root, candidate);
+      // Credentials never reach the model, and the model never writes one.
+      if (isSecretPath(rel))
+        throw new PathSafetyError(candidate, "it is a file that holds credentials (.env, keys)");
       if (access === "write" && rel === "")
         throw new PathSafetyError(candidate, "it is the repository root");
       if (access === "write" && isProtected(rel)) {
@@ -35,6 +38,9 @@ export function createPathGuard(root: string, protectedPaths: string[] = []) {
         .relative(await realpath(root), abs)
         .split(path.sep)
         .join("/");
+      if (landed !== rel && isSecretPath(landed)) {
+        throw new PathSafetyError(candidate, "it links to a file that holds credentials");
+      }
       if (access === "write" && landed !== rel && isProtected(landed)) {
         throw new PathSafetyError(
           candidate,

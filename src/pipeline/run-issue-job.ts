@@ -18,18 +18,20 @@ import type {
   Usage,
   Workspace,
 } from "../core/index.js";
-import { CancelledError, PatchsmithError, inPhase } from "../core/index.js";
+import {
+  CancelledError,
+  PatchsmithError,
+  inPhase,
+  isSecretPath,
+  issueBodyDigest,
+  secretValuesIn,
+  type Redactor,
+} from "../core/index.js";
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
-import {
-  changedLinesOf,
-  checkRunFor,
-  renderGateReport,
-  repairInstructions,
-  runGate,
-} from "../gate/index.js";
+import { changedLinesOf, checkRunFor, renderGateReport } from "../gate/index.js";
 import {
   StatusComment,
   branchName,
@@ -42,8 +44,9 @@ import {
   renderPullRequestBody,
   type StatusStep,
 } from "../publish/index.js";
-import { afterGate } from "./repair-routing.js";
-import { issueForModel } from "./issue-input.js";
+import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
+import { implementInputFor, runReportOf, safeInstructions } from "./job-parts.js";
+import { commentsBefore, issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
 
 export interface ModelMeter {
@@ -61,13 +64,21 @@ export interface PipelineDeps {
   bot: { name: string; email: string };
   cacheDir: string;
   logger: Logger;
+  /** This app's slug: its own check runs are not CI failures to repair. */
+  appSlug?: string;
+  /**
+   * Learns the values of the repository's secret files (so they are redacted from whatever
+   * leaves), and is asked whether the change carries one before it is committed.
+   */
+  redactor?: Redactor;
   /** Aborted by `/cancel`: checked between steps and passed to the gate's commands. */
   signal?: AbortSignal;
 }
 
 export interface JobOutcome {
+  /** "skipped": nothing to do (no feedback from a writer, an old CI head, a cap reached). */
   /** "waiting": the plan is posted and waits for `/approve`. */
-  status: "published" | "failed" | "waiting" | "cancelled";
+  status: "published" | "failed" | "skipped" | "waiting" | "cancelled";
   pullRequest?: PullRequestRef;
   branch?: string;
   plan?: Plan;
@@ -94,17 +105,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     issue: job.number,
   });
   const timer = new StageTimer();
-  const report = (): RunReport => {
-    const totals = deps.meter.totals();
-    return {
-      stages: timer.timings,
-      usage: totals.usage,
-      costUsd: totals.costUsd,
-      modelCalls: totals.calls,
-      repairRounds,
-      gateRounds,
-    };
-  };
+  const progress: GateLoopProgress = { repairRounds: 0, gateRounds: [] };
+  const report = (): RunReport => runReportOf(timer, deps.meter, progress);
   const costView = () => {
     const t = deps.meter.totals();
     return {
@@ -113,8 +115,6 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  let repairRounds = 0;
-  const gateRounds: RunReport["gateRounds"] = [];
   const status = new StatusComment(github, job.repo, job.number, {
     jobId: job.id,
     actor: job.trigger.actor,
@@ -138,25 +138,36 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
     stopIfCancelled();
-    const approved = await approvedPlanFor(job, github);
-    if (approved) {
+    const approvedPlan = await approvedPlanFor(job, github);
+    if (approvedPlan) {
       await status.update({
-        plan: approved.plan,
-        approvedBy: approved.approvedBy,
-        ...(approved.baseSha ? { baseSha: approved.baseSha } : {}),
+        plan: approvedPlan.plan,
+        approvedBy: approvedPlan.approvedBy,
+        ...(approvedPlan.baseSha ? { baseSha: approvedPlan.baseSha } : {}),
       });
     }
     await status.update({ current: "analyze" });
-    const issue = issueForModel(await github.getIssue(job.repo, job.number), job.trigger.at);
+    const rawIssue = await github.getIssue(job.repo, job.number);
+    const approved = job.trigger.approvedBodySha256;
+    if (approved && issueBodyDigest(rawIssue.body) !== approved) {
+      throw new PatchsmithError("the issue body changed after the approval", {
+        userMessage:
+          "This issue was edited after a maintainer approved it, so patchsmith did not work on it. A maintainer should read it again, then remove and re-add the approval label (or comment `/generate`).",
+      });
+    }
+    const issue = issueForModel(rawIssue, job.trigger.at, {
+      writers: await writersAmong(github, job, commentsBefore(rawIssue.comments, job.trigger.at)),
+    });
     const base = await github.getDefaultBranch(job.repo);
-    const token = await github.getRepositoryToken(job.repo);
+    // Least privilege per step: cloning needs read access only; the push mints its own token.
+    const token = await github.getRepositoryToken(job.repo, { contents: "read" });
     const branchForIssue = branchName(issue);
     branch = branchForIssue;
     const work = await timer.time("prepare", () =>
       deps.workspace.prepare({
         repo: job.repo,
         // An approved plan was made against this commit; implementing it on a newer one could miss.
-        baseRef: approved?.baseSha ?? base,
+        baseRef: approvedPlan?.baseSha ?? base,
         branch: branchForIssue,
         ...(token ? { token } : {}),
       }),
@@ -165,6 +176,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work);
+    if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
     if (!config.trigger.modes.includes(job.mode)) {
       throw new PatchsmithError(`mode ${job.mode} is not allowed here`, {
         phase: "config",
@@ -196,19 +208,19 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     phase = "plan";
     stopIfCancelled();
     const thePlan =
-      approved?.plan ??
+      approvedPlan?.plan ??
       (await timer.time("plan", () =>
         createPlan({
           model: deps.model,
           issue,
           context,
           mode: job.mode,
-          ...(job.instructions ? { instructions: job.instructions } : {}),
+          ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
           logger: log,
         }),
       ));
     plan = thePlan;
-    if (!approved && (config.planApproval || job.command === "plan")) {
+    if (!approvedPlan && (config.planApproval || job.command === "plan")) {
       await status.update({
         current: "plan",
         outcome: "waiting",
@@ -224,19 +236,16 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     await status.update({ current: "implement", plan: thePlan, cost: costView() });
 
     phase = "implement";
-    const implementInput = {
-      model: deps.model,
-      checkout: work,
+    const implementInput = implementInputFor({
+      deps,
+      job,
+      work,
       issue,
       plan: thePlan,
       context,
-      mode: job.mode,
-      ...(job.instructions ? { instructions: job.instructions } : {}),
-      maxTurns: config.implement.maxTurns,
-      logger: log,
-      protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    };
+      config,
+      log,
+    });
     await timer.time("implement", () => runImplement(implementInput));
     if ((await work.changedFiles()).length === 0) {
       throw new PatchsmithError("the model made no change", {
@@ -245,67 +254,49 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       });
     }
 
-    let gate: GateReport;
-    for (;;) {
-      phase = "gate";
-      const changedByModel = new Set(await work.changedFiles());
-      await status.update({
-        current: "gate",
-        cost: costView(),
-        details: repairRounds > 0 ? { gate: `repair round ${repairRounds}` } : {},
-      });
-      stopIfCancelled();
-      gate = await timer.time("gate", () =>
-        runGate({
-          mode: job.mode,
-          ...(job.instructions ? { instructions: job.instructions } : {}),
-          ...(deps.signal ? { signal: deps.signal } : {}),
-          dir: work.dir,
-          baseSha: work.baseSha,
-          profile: context.profile,
-          settings: { gate: config.gate, policy: config.policy, commands: config.commands },
-          runnerFor: deps.runnerFor,
-          cacheDir: deps.cacheDir,
-          logger: log,
-        }),
-      );
-      // Installing and running the repository's tools can leave files behind (a new
-      // lockfile, build output that is not ignored): only the model's changes, and the
-      // formatter's fixes to them, belong in the pull request.
-      const leftovers = (await work.changedFiles()).filter((file) => !changedByModel.has(file));
-      if (leftovers.length > 0) {
-        log.info({ files: leftovers }, "discarding files the gate's commands changed");
-        await work.discardChanges(leftovers);
-      }
-      gateRounds.push({
-        round: repairRounds,
-        passed: gate.passed,
-        score: gate.score,
-        blocking: gate.checks.filter((c) => c.blocking).map((c) => c.name),
-      });
-      const next = afterGate({
-        passed: gate.passed,
-        repairsDone: repairRounds,
-        maxRepairRounds: config.gate.repairRounds,
-      });
-      stopIfCancelled();
-      if (next !== "repair") break;
-      repairRounds++;
-      phase = "implement";
-      await status.update({
-        current: "implement",
-        details: { implement: `repair round ${repairRounds} of ${config.gate.repairRounds}` },
-      });
-      await timer.time("implement", () =>
-        runImplement({ ...implementInput, feedback: repairInstructions(gate) }),
-      );
-    }
+    const gate = await runGateLoop({
+      mode: job.mode,
+      ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
+      work,
+      profile: context.profile,
+      config,
+      deps,
+      log,
+      timer,
+      progress,
+      setPhase: (next) => {
+        phase = next;
+      },
+      onStep: async (step, rounds) => {
+        if (step === "gate") {
+          await status.update({
+            current: "gate",
+            cost: costView(),
+            details: rounds > 0 ? { gate: `repair round ${rounds}` } : {},
+          });
+        } else {
+          await status.update({
+            current: "implement",
+            details: { implement: `repair round ${rounds} of ${config.gate.repairRounds}` },
+          });
+        }
+      },
+      repair: async (feedback) => {
+        await runImplement({ ...implementInput, feedback });
+      },
+    });
 
     phase = "publish";
     stopIfCancelled();
     await status.update({ current: "publish", cost: costView() });
     const draft = !gate.passed;
     const files = await work.changedFiles();
+    if (deps.redactor?.contains(await work.diff())) {
+      throw new PatchsmithError("the change carries a credential", {
+        userMessage:
+          "The change contains a value from one of the repository's secret files (or something shaped like a credential), so it was not committed. Look at what the tests print or write, then comment `/generate` again.",
+      });
+    }
     const title = pullRequestTitle(issue, job.mode);
     const body = await renderPullRequestBody({
       issueNumber: issue.number,
@@ -323,6 +314,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       issueNumber: issue.number,
       jobId: job.id,
     });
+    const pushToken = await github.getRepositoryToken(job.repo, { contents: "write" });
     const published = await timer.time("publish", () =>
       publishPullRequest({
         github,
@@ -331,9 +323,10 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         base,
         title,
         body,
-        draft,
+        draft: draft || config.pullRequest.draft === "always",
         commitMessage,
         author: deps.bot,
+        ...(pushToken ? { pushToken } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
       }),
     );
@@ -449,7 +442,40 @@ async function acknowledge(
     .catch((error: unknown) => log.warn({ err: String(error) }, "could not react to the command"));
 }
 
-async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+/**
+ * Comment authors with write access (the trigger's actor has it: the receiver checked). Only
+ * their comments reach the model; anyone can comment on a public issue.
+ */
+async function writersAmong(
+  github: GitHub,
+  job: Job,
+  comments: { author: string; isBot?: boolean }[],
+): Promise<Set<string>> {
+  const writers = new Set([job.trigger.actor.toLowerCase()]);
+  const authors = new Set(comments.filter((c) => !c.isBot).map((c) => c.author.toLowerCase()));
+  for (const author of authors) {
+    if (writers.has(author)) continue;
+    if (await checkWriteAccess(github, job, author)) writers.add(author);
+  }
+  return writers;
+}
+
+async function checkWriteAccess(github: GitHub, job: Job, user: string): Promise<boolean> {
+  const permission = await github.getPermission(job.repo, user);
+  return permission === "write" || permission === "maintain" || permission === "admin";
+}
+
+/** Registers the values of .env files, keys and token-bearing configs in the checkout. */
+async function learnRepositorySecrets(checkout: Checkout, redactor: Redactor): Promise<void> {
+  for (const file of await checkout.listFiles()) {
+    if (!isSecretPath(file)) continue;
+    const content = await checkout.readFile(file).catch(() => undefined);
+    if (content !== undefined && !content.includes("\0"))
+      redactor.add(secretValuesIn(file, content));
+  }
+}
+
+export async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;

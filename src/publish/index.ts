@@ -18,3 +18,11 @@ export {
 } from "./pull-request.js";
 export { markerJsonOf, readRunState, type RunState, type StatusOutcome } from "./status-state.js";
 export { PLAN_END, PLAN_START, readPlanFromComment, type PlanReading } from "./plan-markdown.js";
+export {
+  PR_STATE_MARKER,
+  initialPullRequestState,
+  parsePullRequestState,
+  renderPullRequestState,
+  withPullRequestState,
+  type PullRequestState,
+} from "./pr-state.js";

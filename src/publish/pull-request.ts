@@ -4,8 +4,15 @@
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
 import { CancelledError, PatchsmithError, render } from "../core/index.js";
+import {
+  initialPullRequestState,
+  parsePullRequestState,
+  renderPullRequestState,
+  withPullRequestState,
+  PR_STATE_MARKER,
+} from "./pr-state.js";
 
-export const PR_MARKER = "<!-- patchsmith:pr";
+export const PR_MARKER = PR_STATE_MARKER;
 
 export interface PullRequestBodyInput {
   issueNumber: number;
@@ -51,7 +58,15 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       stage: s.stage,
       seconds: (s.ms / 1000).toFixed(1),
     })),
-    markerJson: JSON.stringify({ issue: input.issueNumber, job: input.jobId }),
+    // Everything a later feedback or CI-repair job needs, so any worker can continue.
+    stateMarker: renderPullRequestState(
+      initialPullRequestState({
+        issue: input.issueNumber,
+        job: input.jobId,
+        plan: input.plan,
+        costUsd: input.report.costUsd,
+      }),
+    ),
   });
 }
 
@@ -69,6 +84,8 @@ export async function renderCommitMessage(input: {
 }
 
 export interface PublishInput {
+  /** A token that may write contents, minted for the push only. */
+  pushToken?: string;
   github: GitHub;
   repo: RepoRef;
   checkout: Checkout;
@@ -99,12 +116,12 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     });
   }
   if (input.signal?.aborted) throw new CancelledError("cancelled before the push");
-  await input.checkout.push();
+  await input.checkout.push(input.pushToken ? { token: input.pushToken } : {});
   const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
   if (existing) {
     const pullRequest = await input.github.updatePullRequest(input.repo, existing.number, {
       title: input.title,
-      body: input.body,
+      body: carryState(existing.body, input.body),
     });
     return { pullRequest, headSha, created: false };
   }
@@ -116,4 +133,21 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     draft: input.draft,
   });
   return { pullRequest, headSha, created: true };
+}
+
+/**
+ * A new run of the issue rewrites the body but not the pull request's history: the rounds,
+ * CI repairs and cost so far carry over, so the caps still hold.
+ */
+function carryState(previousBody: string, body: string): string {
+  const previous = parsePullRequestState(previousBody);
+  const next = parsePullRequestState(body);
+  if (!previous || !next) return body;
+  return withPullRequestState(body, {
+    ...next,
+    rounds: previous.rounds,
+    ciRepairs: previous.ciRepairs,
+    capNoted: previous.capNoted,
+    costUsd: previous.costUsd + next.costUsd,
+  });
 }

@@ -10,7 +10,13 @@ interface PayloadBase {
   repository: { name: string; owner: { login: string } };
   installation?: { id: number } | null;
   sender: Actor;
-  issue: { number: number; pull_request?: unknown };
+  issue: {
+    number: number;
+    pull_request?: unknown;
+    body?: string | null;
+    user?: Actor | null;
+    labels?: ({ name: string } | string)[] | null;
+  };
 }
 
 export interface LabeledPayload extends PayloadBase {
@@ -37,6 +43,14 @@ export interface TriggerEvent {
   commentId?: number;
   commentBody?: string;
   at: string;
+  /** Who opened the issue; an outside contributor's issue needs the approval label. */
+  issueAuthor?: Actor;
+  /** The issue's labels as the webhook saw them (lower case). */
+  issueLabels: string[];
+  /** The label this event added (label events only). */
+  addedLabel?: string;
+  /** The issue body as the webhook carried it. */
+  issueBody?: string;
 }
 
 function base(deliveryId: string, payload: PayloadBase): Omit<TriggerEvent, "kind" | "at"> {
@@ -54,20 +68,36 @@ function base(deliveryId: string, payload: PayloadBase): Omit<TriggerEvent, "kin
     isPullRequest: payload.issue.pull_request !== undefined && payload.issue.pull_request !== null,
     actor: payload.sender,
     sender: payload.sender,
+    issueLabels: (payload.issue.labels ?? []).map((l) =>
+      (typeof l === "string" ? l : l.name).toLowerCase(),
+    ),
   };
+  if (payload.issue.user) event.issueAuthor = payload.issue.user;
+  if (typeof payload.issue.body === "string") event.issueBody = payload.issue.body;
   if (payload.installation?.id !== undefined) event.installationId = payload.installation.id;
   return event;
 }
 
-/** The event when the added label is the trigger label (compared as GitHub does, ignoring case). */
+/**
+ * The event when the added label is the trigger label, or one of `alsoLabels` (the approval
+ * label), compared as GitHub does, ignoring case.
+ */
 export function labeledEvent(
   deliveryId: string,
   payload: LabeledPayload,
   triggerLabel: string,
   now: () => Date = () => new Date(),
+  alsoLabels: string[] = [],
 ): TriggerEvent | undefined {
-  if (payload.label?.name.toLowerCase() !== triggerLabel.toLowerCase()) return undefined;
-  return { ...base(deliveryId, payload), kind: "label", at: now().toISOString() };
+  const added = payload.label?.name.toLowerCase();
+  if (!added || ![triggerLabel, ...alsoLabels].some((l) => l.toLowerCase() === added))
+    return undefined;
+  return {
+    ...base(deliveryId, payload),
+    kind: "label",
+    at: now().toISOString(),
+    addedLabel: added,
+  };
 }
 
 /**

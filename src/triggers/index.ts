@@ -4,3 +4,7 @@ export * from "./check-permission.js";
 export * from "./dedupe.js";
 export * from "./to-job.js";
 export * from "./events.js";
+export * from "./feedback-events.js";
+export * from "./enqueue-feedback.js";
+export * from "./trust.js";
+export * from "./quota.js";

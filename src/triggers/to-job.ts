@@ -13,6 +13,12 @@ export interface JobRequest {
   at: string;
   mode: Mode;
   instructions?: string;
+  /** Default "issue"; "feedback" and "ci-repair" work on the pull request `number`. */
+  jobKind?: Job["kind"];
+  feedback?: Job["feedback"];
+  ci?: Job["ci"];
+  /** Set when a maintainer approved an outside contributor's issue (see Trigger). */
+  approvedBodySha256?: string;
 }
 
 export function toJob(request: JobRequest): Job {
@@ -23,9 +29,10 @@ export function toJob(request: JobRequest): Job {
     at: request.at,
   };
   if (request.commentId !== undefined) trigger.commentId = request.commentId;
+  if (request.approvedBodySha256) trigger.approvedBodySha256 = request.approvedBodySha256;
   const job: Job = {
     id: `${request.repo.owner}/${request.repo.name}#${request.number}@${request.deliveryId}`,
-    kind: "issue",
+    kind: request.jobKind ?? "issue",
     repo: { owner: request.repo.owner, name: request.repo.name },
     number: request.number,
     trigger,
@@ -33,5 +40,7 @@ export function toJob(request: JobRequest): Job {
   };
   if (request.installationId !== undefined) job.installationId = request.installationId;
   if (request.instructions) job.instructions = request.instructions;
+  if (request.feedback) job.feedback = request.feedback;
+  if (request.ci) job.ci = request.ci;
   return job;
 }

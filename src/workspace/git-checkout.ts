@@ -8,6 +8,7 @@ import type { SimpleGit } from "simple-git";
 import type { Checkout, CommandRunner, CommitInfo, SearchHit } from "../core/index.js";
 import { PatchsmithError, RemoteError, resolveInside } from "../core/index.js";
 import { gitAuthEnv, redactToken } from "./git-auth.js";
+import { mergeClean } from "./git-merge.js";
 
 export interface GitCheckoutOptions {
   dir: string;
@@ -179,24 +180,58 @@ export class GitCheckout implements Checkout {
     return this.headSha();
   }
 
-  async push(options: { force?: boolean } = {}): Promise<void> {
+  async push(options: Parameters<Checkout["push"]>[0] = {}): Promise<void> {
+    const token = options.token ?? this.#token;
     await this.#restoreGitDir();
     const args = ["push", "--no-verify", "origin", `HEAD:refs/heads/${this.branch}`];
     if (options.force) args.splice(1, 0, "--force-with-lease");
     try {
-      await this.#git.env({ ...this.#env, ...gitAuthEnv(this.#token) }).raw(args);
+      try {
+        await this.#git.env({ ...this.#env, ...gitAuthEnv(token) }).raw(args);
+      } catch (error) {
+        if (
+          !options.mergeIfMoved ||
+          !/\[rejected\]|non-fast-forward|fetch first/i.test(String(error))
+        )
+          throw error;
+        await this.#mergeRemoteBranch(options.mergeIfMoved);
+        await this.#git.env({ ...this.#env, ...gitAuthEnv(token) }).raw(args);
+      }
     } catch (error) {
-      throw new RemoteError(
-        redactToken(`git push failed: ${(error as Error).message}`, this.#token),
-        {
-          isRetryable: true,
-          phase: "publish",
-          userMessage:
-            "Pushing the branch failed. Check that the app may write to this repository's contents and that the branch is not protected against the app, then comment `/generate` again.",
-        },
-      );
+      if (error instanceof RemoteError) throw error;
+      throw new RemoteError(redactToken(`git push failed: ${(error as Error).message}`, token), {
+        isRetryable: true,
+        phase: "publish",
+        userMessage:
+          "Pushing the branch failed. Check that the app may write to this repository's contents and that the branch is not protected against the app, then comment `/generate` again.",
+      });
     } finally {
       this.#git.env(this.#env);
+    }
+  }
+
+  /** Someone pushed while the job ran: take their commits in with a clean merge, or stop. */
+  async #mergeRemoteBranch(mergeIfMoved: {
+    author: { name: string; email: string };
+    message: string;
+  }): Promise<void> {
+    const fetched = `refs/patchsmith/remote-${Date.now()}`;
+    await this.#git
+      .env({ ...this.#env, ...gitAuthEnv(this.#token) })
+      .raw(["fetch", "--quiet", "origin", `+refs/heads/${this.branch}:${fetched}`]);
+    this.#git.env(this.#env);
+    const merged = await mergeClean(
+      this.#git,
+      this.#env,
+      fetched,
+      mergeIfMoved.author,
+      mergeIfMoved.message,
+    );
+    if (merged.status === "conflict") {
+      throw new RemoteError(`the branch moved during the job and conflicts`, {
+        phase: "publish",
+        userMessage: `Someone pushed to \`${this.branch}\` while this run worked, and their commits conflict with its changes (${merged.files.map((f) => `\`${f}\``).join(", ") || "files git did not name"}). Nothing was pushed; ask again once the branch is settled.`,
+      });
     }
   }
 

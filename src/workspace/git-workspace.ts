@@ -14,9 +14,10 @@ import type {
   RepoRef,
   Workspace,
 } from "../core/index.js";
-import { RemoteError, silentLogger } from "../core/index.js";
+import { PatchsmithError, RemoteError, silentLogger } from "../core/index.js";
 import { GitCheckout } from "./git-checkout.js";
 import { gitAuthEnv, redactToken } from "./git-auth.js";
+import { mergeClean } from "./git-merge.js";
 
 export interface GitWorkspaceOptions {
   /** Holds mirrors/ and jobs/. */
@@ -142,7 +143,32 @@ export function createGitWorkspace(
         const base = await resolveRef(git, input.baseRef);
         const remoteBranch = await resolveRef(git, input.branch).catch(() => undefined);
         let baseSha = base;
-        if (remoteBranch) {
+        if (input.existingBranch) {
+          if (!remoteBranch) {
+            throw new RemoteError(`branch ${input.branch} not found`, {
+              phase: "prepare",
+              userMessage: `The pull request's branch \`${input.branch}\` no longer exists, so there is nothing to continue.`,
+            });
+          }
+          // A pull request under review: its head as it is now, people's commits included.
+          await git.raw(["checkout", "--quiet", "-B", input.branch, remoteBranch]);
+          if (input.mergeBase) {
+            const merged = await mergeClean(
+              git,
+              options.env,
+              base,
+              input.mergeBase.author,
+              input.mergeBase.message,
+            );
+            if (merged.status === "conflict") {
+              throw new PatchsmithError(`merging ${input.baseRef} conflicts`, {
+                phase: "prepare",
+                userMessage: `\`${input.baseRef}\` moved on and no longer merges cleanly into this pull request. Conflicting files: ${merged.files.map((f) => `\`${f}\``).join(", ") || "(git named none)"}. Resolve the conflict (merge \`${input.baseRef}\` and push), then ask again.`,
+              });
+            }
+          }
+          baseSha = (await git.revparse(["HEAD"])).trim();
+        } else if (remoteBranch) {
           // The branch exists (a previous run, or a PR under review): continue from it, never rewrite it.
           await git.raw(["checkout", "--quiet", "-B", input.branch, remoteBranch]);
           baseSha = (await git.raw(["merge-base", base, remoteBranch])).trim();

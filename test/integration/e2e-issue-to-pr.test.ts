@@ -110,15 +110,20 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
     html_url: "https://github.com/x/1",
   });
   api.get(REPO).reply(200, { default_branch: "main" });
-  api
-    .post(
-      `/app/installations/${INSTALLATION}/access_tokens`,
-      (body: { repositories?: string[] }) => body.repositories?.[0] === NAME,
-    )
-    .reply(201, {
-      token: "ghs_repositoryscopedtoken0000",
-      expires_at: new Date(Date.now() + 3600_000).toISOString(),
-    });
+  // One token per step, each with the least it needs: read to clone, write to push.
+  for (const contents of ["read", "write"]) {
+    api
+      .post(
+        `/app/installations/${INSTALLATION}/access_tokens`,
+        (body: { repositories?: string[]; permissions?: Record<string, string> }) =>
+          body.repositories?.[0] === NAME &&
+          JSON.stringify(body.permissions) === JSON.stringify({ contents }),
+      )
+      .reply(201, {
+        token: `ghs_repositoryscoped${contents}token0000`,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      });
+  }
   api
     .patch(`${REPO}/issues/comments/${STATUS_ID}`, (body: { body: string }) => {
       seen.statusBodies.push(body.body);
@@ -191,7 +196,8 @@ describe("issue to pull request", () => {
     // The worker logged its run, and no credential is in any line of it.
     expect(logLines.length).toBeGreaterThan(3);
     for (const secret of [
-      "ghs_repositoryscopedtoken0000",
+      "ghs_repositoryscopedreadtoken0000",
+      "ghs_repositoryscopedwritetoken0000",
       "ghs_testinstallationtoken0000",
       "sk-ant-test-key-000000",
     ]) {

@@ -13,6 +13,8 @@ describe("app.yml", () => {
       issues: "write",
       pull_requests: "write",
       checks: "write",
+      // CI repair reads the logs of failed Actions jobs.
+      actions: "read",
       metadata: "read",
     });
   });
@@ -25,6 +27,7 @@ describe("app.yml", () => {
       "pull_request",
       "pull_request_review",
       "pull_request_review_comment",
+      "workflow_run",
     ]);
   });
 

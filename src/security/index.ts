@@ -1,0 +1,3 @@
+export { withOutboundRedaction } from "./redacting-github.js";
+export { withModelRedaction } from "./redacting-model.js";
+export { withLogRedaction } from "./redacting-logger.js";
