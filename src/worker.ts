@@ -16,6 +16,7 @@ import type {
   LanguageModel,
   Logger,
   Redactor,
+  Metrics,
   Workspace,
 } from "./core/index.js";
 import { createRedactor, emptyUsage } from "./core/index.js";
@@ -25,7 +26,13 @@ import {
   createMeteredModel,
   createOpenAICompatibleModel,
 } from "./llm/index.js";
-import { runFeedbackJob, runIssueJob, runUndoJob, type JobOutcome } from "./pipeline/index.js";
+import {
+  recordJobMetrics,
+  runFeedbackJob,
+  runIssueJob,
+  runUndoJob,
+  type JobOutcome,
+} from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -41,6 +48,8 @@ export interface WorkerDeps {
   redactor?: Redactor;
   /** Called with each job's outcome. */
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
+  /** Counts jobs, stage durations, tokens and cost (the Prometheus adapter serves them). */
+  metrics?: Metrics;
 }
 
 export function workDirOf(env: Env): string {
@@ -130,6 +139,7 @@ export function createJobHandler(
       appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
       ...signal,
     });
+    if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
     return outcome;
   }

@@ -14,20 +14,29 @@ import type {
   Phase,
   Plan,
   PullRequestRef,
+  RepoRef,
   RunReport,
   Usage,
   Workspace,
 } from "../core/index.js";
 import {
   CancelledError,
+  ConfigError,
   PatchsmithError,
   inPhase,
   isSecretPath,
   issueBodyDigest,
   secretValuesIn,
+  setTemplateOverrides,
+  withTemplateScope,
   type Redactor,
 } from "../core/index.js";
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
+import {
+  loadRepoConfig,
+  readOrgConfigText,
+  REPO_CONFIG_PATH,
+  type RepoConfig,
+} from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
@@ -48,6 +57,8 @@ import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
 import { implementInputFor, runReportOf, safeInstructions } from "./job-parts.js";
 import { commentsBefore, issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
+import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
+import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
   totals(): { usage: Usage; costUsd: number; calls: number };
@@ -97,7 +108,12 @@ const STEP_OF_PHASE: Partial<Record<Phase, StatusStep>> = {
   publish: "publish",
 };
 
-export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+export function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+  // One template scope per job: the repository's overrides and the versions it used.
+  return withTemplateScope(() => runIssueJobInScope(job, deps));
+}
+
+async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
   const { github, logger } = deps;
   const log = logger.child({
     job: job.id,
@@ -115,14 +131,20 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  const status = new StatusComment(github, job.repo, job.number, {
-    jobId: job.id,
-    actor: job.trigger.actor,
-    mode: job.mode,
-    current: "analyze",
-    outcome: "running",
-    ...(job.instructions ? { instructions: job.instructions } : {}),
-  });
+  const status = new StatusComment(
+    github,
+    job.repo,
+    job.number,
+    {
+      jobId: job.id,
+      actor: job.trigger.actor,
+      mode: job.mode,
+      current: "analyze",
+      outcome: "running",
+      ...(job.instructions ? { instructions: job.instructions } : {}),
+    },
+    () => stepDurations(timer.timings),
+  );
   const stopIfCancelled = () => {
     if (deps.signal?.aborted) throw new CancelledError();
   };
@@ -175,7 +197,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     checkout = work;
 
     phase = "config";
-    const config = await readRepoConfig(work);
+    const config = await readRepoConfig(work, github, job.repo);
+    setTemplateOverrides(await readTemplateOverrides(work, log));
     if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
     if (!config.trigger.modes.includes(job.mode)) {
       throw new PatchsmithError(`mode ${job.mode} is not allowed here`, {
@@ -342,6 +365,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       current: "publish",
       outcome: "succeeded",
       pullRequest: { url: published.pullRequest.url, draft },
+      branch: published.pullRequest.head,
       cost: costView(),
     });
     log.info({ pr: published.pullRequest.number, draft, cost: report().costUsd }, "job published");
@@ -383,7 +407,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         failure: {
           phase: error.phase ?? phase,
           message: error.userMessage,
-          hint: retryHint(error),
+          hint: failureHint(error),
+          ...(error instanceof ConfigError ? { problems: error.problems } : {}),
         },
         cost: costView(),
       })
@@ -429,19 +454,6 @@ async function approvedPlanFor(
   });
 }
 
-/** A command's 👀 becomes 🚀 when it is done, 😕 when it failed; labels get no second reaction. */
-async function acknowledge(
-  github: GitHub,
-  job: Job,
-  reaction: "rocket" | "confused",
-  log: Logger,
-): Promise<void> {
-  if (job.trigger.commentId === undefined) return;
-  await github
-    .addReaction(job.repo, { commentId: job.trigger.commentId }, reaction)
-    .catch((error: unknown) => log.warn({ err: String(error) }, "could not react to the command"));
-}
-
 /**
  * Comment authors with write access (the trigger's actor has it: the receiver checked). Only
  * their comments reach the model; anyone can comment on a public issue.
@@ -475,16 +487,21 @@ async function learnRepositorySecrets(checkout: Checkout, redactor: Redactor): P
   }
 }
 
-export async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+/** The checkout's own file over the organization's defaults (see config/org-config.ts). */
+export async function readRepoConfig(
+  checkout: Checkout,
+  github?: GitHub,
+  repo?: RepoRef,
+): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;
-  return parseRepoConfig(text);
-}
-
-function retryHint(error: PatchsmithError): string | undefined {
-  if (error.phase === "config")
-    return `Fix ${REPO_CONFIG_PATH} as described above, then comment \`/generate\` again.`;
-  if (error.isRetryable) return "This looks temporary. Comment `/generate` to try again.";
-  return undefined;
+  const organization =
+    github?.readFile && repo
+      ? await readOrgConfigText(github.readFile.bind(github), repo)
+      : undefined;
+  return loadRepoConfig({
+    repo: { text, source: REPO_CONFIG_PATH },
+    ...(organization ? { organization } : {}),
+  });
 }

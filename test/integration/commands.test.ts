@@ -143,6 +143,8 @@ function mockRunReads() {
     user: { login: "Codertocat" },
   });
   api.get(REPO).reply(200, { default_branch: "main" });
+  // The organization's defaults: none.
+  api.get(`/repos/${OWNER}/.github/contents/.github%2Fpatchsmith.yml`).reply(404, {});
 }
 
 /** Opening the pull request once (and the check run). */
