@@ -56,6 +56,11 @@ export function workDirOf(env: Env): string {
   return env.PATCHSMITH_WORK_DIR ?? path.join(os.tmpdir(), "patchsmith");
 }
 
+/** Durable state (the embedded queue's database): PATCHSMITH_DATA_DIR or <work dir>/data. */
+export function dataDirOf(env: Env): string {
+  return env.PATCHSMITH_DATA_DIR ?? path.join(workDirOf(env), "data");
+}
+
 export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => CommandRunner {
   return (dir) => createSandboxRunner({ root: dir, mode: env.SANDBOX, logger });
 }
@@ -145,7 +150,11 @@ export function createJobHandler(
   }
 
   const handler = async (job: Job, context: JobContext) => {
-    await run(job, context);
+    const outcome = await run(job, context);
+    // The pipeline reports failures in the status comment and returns; a retryable one is
+    // thrown on so that a durable queue runs the job again (with backoff, a bounded number
+    // of times). User errors are not retried.
+    if (outcome.status === "failed" && outcome.error?.isRetryable) throw outcome.error;
   };
   return Object.assign(handler, { run });
 }

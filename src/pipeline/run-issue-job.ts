@@ -144,6 +144,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
       ...(job.instructions ? { instructions: job.instructions } : {}),
     },
     () => stepDurations(timer.timings),
+    job.statusCommentId,
   );
   const stopIfCancelled = () => {
     if (deps.signal?.aborted) throw new CancelledError();

@@ -139,13 +139,24 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     });
     return { pullRequest, headSha, created: false };
   }
-  const pullRequest = await input.github.createPullRequest(input.repo, {
-    head: input.checkout.branch,
-    base: input.base,
-    title: input.title,
-    body: input.body,
-    draft: input.draft,
-  });
+  let pullRequest: PullRequestRef;
+  try {
+    pullRequest = await input.github.createPullRequest(input.repo, {
+      head: input.checkout.branch,
+      base: input.base,
+      title: input.title,
+      body: input.body,
+      draft: input.draft,
+    });
+  } catch (error) {
+    // A 502 or a dropped connection can come after GitHub created the pull request; a
+    // retry of the POST (or of the job) would then open a second one. Look before failing.
+    const made = await input.github
+      .findPullRequest(input.repo, input.checkout.branch)
+      .catch(() => undefined);
+    if (!made) throw error;
+    pullRequest = made;
+  }
   return { pullRequest, headSha, created: true };
 }
 

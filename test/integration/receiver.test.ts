@@ -106,6 +106,7 @@ describe("receiver", () => {
             at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           },
           mode: "implement",
+          statusCommentId: 5001,
         },
       },
     ]);
