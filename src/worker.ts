@@ -11,6 +11,7 @@ import type {
   CommandRunner,
   GitHub,
   Job,
+  JobContext,
   JobHandler,
   LanguageModel,
   Logger,
@@ -18,7 +19,7 @@ import type {
   Metrics,
   Workspace,
 } from "./core/index.js";
-import { createRedactor } from "./core/index.js";
+import { createRedactor, emptyUsage } from "./core/index.js";
 import { withLogRedaction, withModelRedaction, withOutboundRedaction } from "./security/index.js";
 import {
   CircuitBreaker,
@@ -34,6 +35,7 @@ import {
   recordJobMetrics,
   runFeedbackJob,
   runIssueJob,
+  runUndoJob,
   type JobOutcome,
 } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
@@ -123,7 +125,7 @@ export function createBaseModel(env: Env, logger: Logger): LanguageModel {
 
 export function createJobHandler(
   deps: WorkerDeps,
-): JobHandler & { run(job: Job): Promise<JobOutcome> } {
+): JobHandler & { run(job: Job, context?: Partial<JobContext>): Promise<JobOutcome> } {
   const { env } = deps;
   const redactor = deps.redactor ?? createRedactor(secretValuesOf(env));
   const logger = withLogRedaction(deps.logger, redactor);
@@ -140,7 +142,26 @@ export function createJobHandler(
     });
   let baseModel = deps.model;
 
-  async function run(job: Job): Promise<JobOutcome> {
+  async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
+    const signal = context.signal ? { signal: context.signal } : {};
+    const bot = { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL };
+    if (job.command === "undo") {
+      const github = withOutboundRedaction(await deps.githubFor(job), redactor);
+      const undone = await runUndoJob(job, { github, workspace, bot, logger, ...signal });
+      const outcome: JobOutcome = {
+        status: undone.status === "reverted" ? "published" : "failed",
+        report: {
+          stages: [],
+          usage: emptyUsage(),
+          costUsd: 0,
+          modelCalls: 0,
+          repairRounds: 0,
+          gateRounds: [],
+        },
+      };
+      deps.onOutcome?.(job, outcome);
+      return outcome;
+    }
     baseModel ??= createBaseModel(env, logger);
     const staged = createStageModels(withModelRedaction(baseModel, redactor));
     const metered = createMeteredModel(staged.model, {
@@ -156,7 +177,7 @@ export function createJobHandler(
       model: metered.model,
       meter: metered,
       runnerFor,
-      bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
+      bot,
       cacheDir: path.join(workDir, "cache"),
       logger,
       appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
@@ -168,14 +189,15 @@ export function createJobHandler(
           source: "`budget` in .github/patchsmith.yml",
         });
       },
+      ...signal,
     });
     if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
     return outcome;
   }
 
-  const handler = async (job: Job) => {
-    const outcome = await run(job);
+  const handler = async (job: Job, context: JobContext) => {
+    const outcome = await run(job, context);
     // The pipeline reports failures in the status comment and returns; a retryable one is
     // thrown on so that a durable queue runs the job again (with backoff, a bounded number
     // of times). User errors are not retried.

@@ -3,7 +3,13 @@
  * already exists for the branch (a rerun or a restart never opens a second one).
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
-import { PatchsmithError, loadTemplate, render, templatesUsed } from "../core/index.js";
+import {
+  CancelledError,
+  PatchsmithError,
+  loadTemplate,
+  render,
+  templatesUsed,
+} from "../core/index.js";
 import {
   initialPullRequestState,
   parsePullRequestState,
@@ -116,6 +122,8 @@ export interface PublishInput {
   draft: boolean;
   commitMessage: string;
   author: { name: string; email: string };
+  /** Checked once more right before the push: nothing is pushed after a cancel. */
+  signal?: AbortSignal;
 }
 
 export interface PublishResult {
@@ -134,6 +142,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
         "The run made no change to the repository, so there is nothing to open a pull request for. Add detail to the issue (which files, what behaviour you expect), then comment `/generate` again.",
     });
   }
+  if (input.signal?.aborted) throw new CancelledError("cancelled before the push");
   await input.checkout.push(input.pushToken ? { token: input.pushToken } : {});
   const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
   if (existing) {
