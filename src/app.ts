@@ -342,7 +342,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       );
       let queued: boolean;
       try {
-        queued = await deps.queue.enqueue(job, issueKey(repo, number));
+        // A job that runs again (retry, a worker that died) edits this comment, never a new one.
+        queued = await deps.queue.enqueue(
+          { ...job, statusCommentId: status.id },
+          issueKey(repo, number),
+        );
       } catch (error) {
         // Never leave a "queued" status behind for a job that does not exist.
         const message = userMessageOf(error);

@@ -109,13 +109,19 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       usd: formatUsd(t.costUsd),
     };
   };
-  const status = new StatusComment(github, job.repo, job.number, {
-    jobId: job.id,
-    actor: job.trigger.actor,
-    mode: job.mode,
-    current: "analyze",
-    outcome: "running",
-  });
+  const status = new StatusComment(
+    github,
+    job.repo,
+    job.number,
+    {
+      jobId: job.id,
+      actor: job.trigger.actor,
+      mode: job.mode,
+      current: "analyze",
+      outcome: "running",
+    },
+    job.statusCommentId,
+  );
 
   let phase: Phase = "prepare";
   let checkout: Checkout | undefined;

@@ -122,14 +122,24 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     });
     return { pullRequest, headSha, created: false };
   }
-  const pullRequest = await input.github.createPullRequest(input.repo, {
-    head: input.checkout.branch,
-    base: input.base,
-    title: input.title,
-    body: input.body,
-    draft: input.draft,
-  });
-  return { pullRequest, headSha, created: true };
+  try {
+    const pullRequest = await input.github.createPullRequest(input.repo, {
+      head: input.checkout.branch,
+      base: input.base,
+      title: input.title,
+      body: input.body,
+      draft: input.draft,
+    });
+    return { pullRequest, headSha, created: true };
+  } catch (error) {
+    // A 502 or a timeout can come after GitHub made the PR: look before failing, or a retry
+    // of the job would open a second one.
+    const made = await input.github
+      .findPullRequest(input.repo, input.checkout.branch)
+      .catch(() => undefined);
+    if (!made) throw error;
+    return { pullRequest: made, headSha, created: true };
+  }
 }
 
 /**

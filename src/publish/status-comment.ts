@@ -88,8 +88,11 @@ export class StatusComment {
     private readonly repo: RepoRef,
     private readonly issueNumber: number,
     initial: StatusView,
+    /** The comment the receiver created for this job (Job.statusCommentId): edited, never searched for. */
+    commentId?: number,
   ) {
     this.#view = initial;
+    this.#commentId = commentId;
   }
 
   get view(): StatusView {

@@ -99,7 +99,8 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
     user: { login: BOT, type: "Bot" },
     created_at: "2026-01-01T00:00:00Z",
   };
-  api.get(`${REPO}/issues/1/comments`).query(true).times(2).reply(200, [statusComment]);
+  // Once, for the issue's comments: the status comment's id comes with the job, not a search.
+  api.get(`${REPO}/issues/1/comments`).query(true).reply(200, [statusComment]);
   api.get(`${REPO}/issues/1`).reply(200, {
     number: 1,
     title: SUM_ISSUE.title,

@@ -152,7 +152,7 @@ describe("createSqliteQueue", () => {
   });
 
   it("a job whose worker stopped heartbeating is taken by another worker after the lease", async () => {
-    const first = open({ leaseMs: 150 });
+    const first = open({ leaseMs: 150, graceMs: 20 });
     const second = open({ leaseMs: 150 });
     const started = deferred();
     // The first worker takes the job and then hangs with its heartbeat stopped (a frozen process).
@@ -162,9 +162,7 @@ describe("createSqliteQueue", () => {
     }, 1);
     await first.enqueue(job(1), "k1");
     await started.promise;
-    (first as unknown as { close(): Promise<void> }).close = async () => {};
-    opened.splice(opened.indexOf(first), 1);
-    // Simulate the dead process: its timers stop, nothing renews the lease.
+    // Another owner's stale lease: the first worker's heartbeat finds it lost, nobody renews it.
     const raw = new Database(file);
     raw.prepare("UPDATE jobs SET lease_owner = 'elsewhere:1:x'").run();
     raw.close();
