@@ -28,8 +28,11 @@ export interface CliDeps {
 const USAGE = `Usage: patchsmith <command> [options]
 
 Commands:
-  serve                     Run the GitHub App (Probot server with the in-process worker).
+  serve                     Run the GitHub App (Probot server; jobs are stored in the
+                            SQLite queue under PATCHSMITH_DATA_DIR and run in this process
+                            unless PATCHSMITH_SERVE_WORKER=false).
                             With no APP_ID/PRIVATE_KEY it starts the registration page.
+  worker                    Run jobs from the same queue in a separate process (any number).
   run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs]
       [--instructions TEXT] [--base BRANCH]
                             The whole pipeline on a local repository: leaves a branch with
@@ -60,6 +63,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     switch (command) {
       case "serve":
         return await serve(deps);
+      case "worker":
+        return await worker(deps);
       case "run":
         return await runLocal(rest, deps, io);
       case "localize":
@@ -169,6 +174,12 @@ async function serve(deps: CliDeps): Promise<number> {
   const { startServer } = await import("./server.js");
   await startServer(parseEnv(deps.env));
   return new Promise<number>(() => {}); // runs until the process is stopped
+}
+
+async function worker(deps: CliDeps): Promise<number> {
+  const { startWorker } = await import("./server.js");
+  await startWorker(parseEnv(deps.env));
+  return new Promise<number>(() => {}); // runs until SIGTERM
 }
 
 async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<number> {

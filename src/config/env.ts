@@ -35,6 +35,10 @@ export const envSchema = z.object({
   /** When set, the queue is BullMQ on this Redis and `serve`/`worker` can run apart. */
   REDIS_URL: z.string().optional(),
   PATCHSMITH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** false: `serve` only receives and stores jobs; `patchsmith worker` processes run them. */
+  PATCHSMITH_SERVE_WORKER: bool.default(true),
+  /** On SIGTERM, how long running jobs may take to finish before they are handed back. */
+  PATCHSMITH_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(25),
   SANDBOX: z.enum(["auto", "required", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   PORT: z.coerce.number().int().default(3000),
