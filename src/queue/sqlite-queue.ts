@@ -15,6 +15,8 @@
  *   attempts too, so a job that kills its worker every time stops after `maxAttempts`.
  * - `cancel` removes a queued job, or flags a running one; the worker that runs it (this
  *   process or another) aborts the job's signal at its next heartbeat.
+ * - A delivery id is remembered from the moment the receiver first sees it. When the process
+ *   that saw it died before storing a job, a redelivery of it is let in again.
  * - `close` stops taking jobs, waits `graceMs` for the running ones, then aborts them and
  *   hands their lease back so another worker starts them again at once.
  */
@@ -95,12 +97,17 @@ export function createSqliteQueue(options: SqliteQueueOptions): SqliteQueue {
 
   const isOpen = () => db.raw.open;
 
-  function releaseDeadOwners(): void {
+  /** True for an owner of this host whose process no longer exists (elsewhere: unknown, false). */
+  function ownerIsDead(other: string): boolean {
     const host = `${os.hostname()}:`;
+    if (!other.startsWith(host)) return false;
+    const pid = Number(other.slice(host.length).split(":")[0]);
+    return Number.isInteger(pid) && pid !== process.pid && !processAlive(pid);
+  }
+
+  function releaseDeadOwners(): void {
     for (const row of db.runningOwners()) {
-      if (!row.owner.startsWith(host)) continue;
-      const pid = Number(row.owner.slice(host.length).split(":")[0]);
-      if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+      if (!ownerIsDead(row.owner)) continue;
       const released = db.releaseOwner(row.owner);
       logger.warn({ owner: row.owner, released }, "took back the jobs of a worker that died");
     }
@@ -186,7 +193,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): SqliteQueue {
 
   const deliveries: DeliveryDedupe = {
     firstSeen(deliveryId) {
-      return db.rememberDelivery(deliveryId, now(), deliveryTtlMs);
+      return db.rememberDelivery(deliveryId, now(), deliveryTtlMs, owner, ownerIsDead);
     },
     forget(deliveryId) {
       db.forgetDelivery(deliveryId);

@@ -27,7 +27,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS jobs_one_active_per_key ON jobs(key)
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, run_at);
 CREATE TABLE IF NOT EXISTS deliveries (
   id TEXT PRIMARY KEY,
-  seen_at INTEGER NOT NULL
+  seen_at INTEGER NOT NULL,
+  owner TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_age ON deliveries(seen_at);
 `;
@@ -68,7 +69,17 @@ export interface QueueDb {
   isCancelRequested(id: string): boolean;
   countActive(at: number): number;
   listJobs(): StoredJob[];
-  rememberDelivery(id: string, at: number, ttlMs: number): boolean;
+  /**
+   * True when the id is new (or expired), or when the process that first saw it died before
+   * it made a job (`ownerDead` says which owners are gone): its redelivery must not be dropped.
+   */
+  rememberDelivery(
+    id: string,
+    at: number,
+    ttlMs: number,
+    owner: string,
+    ownerDead: (owner: string) => boolean,
+  ): boolean;
   forgetDelivery(id: string): void;
   deliveryCount(): number;
 }
@@ -132,12 +143,17 @@ export function openQueueDb(db: Database, maxAttempts = DEFAULT_MAX_ATTEMPTS): Q
   const active = db.prepare(
     `SELECT COUNT(*) AS n FROM jobs WHERE state = 'running' OR (state = 'queued')`,
   );
-  const list = db.prepare(
-    `SELECT id, key, state, attempt, last_error FROM jobs ORDER BY rowid`,
-  );
+  const list = db.prepare(`SELECT id, key, state, attempt, last_error FROM jobs ORDER BY rowid`);
   const addDelivery = db.prepare(
-    `INSERT INTO deliveries (id, seen_at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET seen_at = excluded.seen_at
-     WHERE deliveries.seen_at < ?`,
+    `INSERT INTO deliveries (id, seen_at, owner) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE
+     SET seen_at = excluded.seen_at, owner = excluded.owner WHERE deliveries.seen_at < ?`,
+  );
+  const deliveryOwner = db.prepare(`SELECT owner FROM deliveries WHERE id = ?`);
+  const jobForDelivery = db.prepare(
+    `SELECT 1 FROM jobs WHERE json_extract(payload, '$.trigger.deliveryId') = ? LIMIT 1`,
+  );
+  const takeDelivery = db.prepare(
+    `UPDATE deliveries SET seen_at = ?, owner = ? WHERE id = ? AND owner = ?`,
   );
   const expireDeliveries = db.prepare(`DELETE FROM deliveries WHERE seen_at < ?`);
   const deleteDelivery = db.prepare(`DELETE FROM deliveries WHERE id = ?`);
@@ -214,13 +230,17 @@ export function openQueueDb(db: Database, maxAttempts = DEFAULT_MAX_ATTEMPTS): Q
         lastError: r.last_error,
       }));
     },
-    rememberDelivery(id, at, ttlMs) {
+    rememberDelivery(id, at, ttlMs, owner, ownerDead) {
       // Old ids go in batches, not on every webhook.
       if (at - lastExpiry > 60_000) {
         expireDeliveries.run(at - ttlMs);
         lastExpiry = at;
       }
-      return addDelivery.run(id, at, at - ttlMs).changes === 1;
+      if (addDelivery.run(id, at, owner, at - ttlMs).changes === 1) return true;
+      const previous = (deliveryOwner.get(id) as { owner: string | null } | undefined)?.owner;
+      if (!previous || previous === owner || !ownerDead(previous)) return false;
+      if (jobForDelivery.get(id)) return false;
+      return takeDelivery.run(at, owner, id, previous).changes === 1;
     },
     forgetDelivery(id) {
       deleteDelivery.run(id);

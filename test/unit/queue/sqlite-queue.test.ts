@@ -102,6 +102,25 @@ describe("createSqliteQueue", () => {
     expect(second.deliveries.firstSeen("delivery-1")).toBe(true);
   });
 
+  it("lets a redelivery in when the process that first saw it died before storing a job", async () => {
+    const queue = open();
+    const raw = new Database(file);
+    const insert = raw.prepare("INSERT INTO deliveries (id, seen_at, owner) VALUES (?, ?, ?)");
+    const dead = `${os.hostname()}:99999999:gone`;
+    insert.run("crashed-before-enqueue", Date.now(), dead);
+    insert.run("crashed-after-enqueue", Date.now(), dead);
+    insert.run("still-in-flight", Date.now(), `${os.hostname()}:${process.ppid}:alive`);
+    raw.close();
+    await queue.enqueue(
+      { ...job(5), trigger: { ...job(5).trigger, deliveryId: "crashed-after-enqueue" } },
+      "k5",
+    );
+    expect(queue.deliveries.firstSeen("crashed-before-enqueue")).toBe(true);
+    expect(queue.deliveries.firstSeen("crashed-before-enqueue")).toBe(false);
+    expect(queue.deliveries.firstSeen("crashed-after-enqueue")).toBe(false);
+    expect(queue.deliveries.firstSeen("still-in-flight")).toBe(false);
+  });
+
   it("keeps delivery ids for the TTL (at least 3 days) and then lets them in again", async () => {
     let clock = 1_000_000;
     const queue = open({ now: () => clock });
