@@ -23,5 +23,8 @@ COPY templates ./templates
 RUN mkdir -p /var/lib/patchsmith && chown node:node /var/lib/patchsmith
 USER node
 EXPOSE 3000
+# /healthz answers 200 with {"ok":true,...} once the server is up (Node 22 has fetch).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "bin/patchsmith.js", "serve"]

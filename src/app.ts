@@ -66,6 +66,11 @@ export interface AppDependencies {
   quota?: TriggerQuota;
   /** Scans every comment the receiver posts (default: credential shapes only). */
   redactor?: Redactor;
+  /**
+   * False in a GitHub Action, whose events name no installation (the run's GITHUB_TOKEN
+   * stands in for it). Default true: an app cannot act on an event without one.
+   */
+  requireInstallation?: boolean;
 }
 
 export function createApp(deps: AppDependencies): ApplicationFunction {
@@ -208,7 +213,7 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         eventLog.debug("ignored: sent by a bot");
         return;
       }
-      if (event.installationId === undefined) {
+      if (event.installationId === undefined && deps.requireInstallation !== false) {
         eventLog.warn("ignored: the webhook names no installation, so the app cannot act on it");
         return;
       }

@@ -4,18 +4,21 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { pino } from "pino";
 import type { Env } from "./config/index.js";
 import { loadDotEnv, parseEnv, requireWorkerEnv } from "./config/index.js";
-import type { Job, LanguageModel, Logger, Mode } from "./core/index.js";
+import type { LanguageModel, Logger, Mode } from "./core/index.js";
 import { ConfigError, MODES } from "./core/index.js";
+import { createProgress } from "./cli-progress.js";
+import { commandHelp, usage } from "./cli-help.js";
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** True when stderr is a terminal: progress is shown there (never in CI). */
+  isTTY?: boolean;
 }
 
 export interface CliDeps {
@@ -25,33 +28,14 @@ export interface CliDeps {
   model?: LanguageModel;
 }
 
-const USAGE = `Usage: patchsmith <command> [options]
-
-Commands:
-  serve                     Run the GitHub App (Probot server; jobs are stored in the
-                            SQLite queue under PATCHSMITH_DATA_DIR and run in this process
-                            unless PATCHSMITH_SERVE_WORKER=false).
-                            With no APP_ID/PRIVATE_KEY it starts the registration page.
-  worker                    Run jobs from the same queue in a separate process (any number).
-  run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs]
-      [--instructions TEXT] [--base BRANCH]
-                            The whole pipeline on a local repository: leaves a branch with
-                            the commits in DIR and prints the pull request body.
-  localize --repo DIR --issue-file FILE [--top K] [--json] [--explain] [--cache-dir DIR]
-                            Rank the files of DIR for an issue (the index of a commit is
-                            cached, by default under PATCHSMITH_WORK_DIR/cache).
-  gate --repo DIR [--base REF] [--json]
-                            Run the quality gate on the changes between REF (default HEAD)
-                            and the working tree. Exit 0 when nothing blocks, 1 when something does.
-  help                      Show this text.
-
-Configuration comes from the environment (or .env); see README.md.`;
+const USAGE = usage();
 
 class UsageError extends Error {}
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  isTTY: process.stderr.isTTY,
 };
 
 export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
@@ -59,6 +43,13 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   // .env holds the app's credentials (Probot's setup page writes it); tests pass env instead.
   if (deps.env === undefined) loadDotEnv();
   const [command, ...rest] = argv;
+  if (command && (rest.includes("--help") || rest.includes("-h") || command === "help")) {
+    const help = commandHelp(command === "help" ? (rest[0] ?? "") : command);
+    if (help || command !== "help" || rest[0] !== undefined) {
+      io.stdout(`${help ?? USAGE}\n`);
+      return help ? 0 : 2;
+    }
+  }
   try {
     switch (command) {
       case "serve":
@@ -71,6 +62,10 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         return await localizeCommand(rest, deps, io);
       case "gate":
         return await gateCommand(rest, deps, io);
+      case "eval":
+        return await evalCommand(rest, deps, io);
+      case "action":
+        return await actionCommand(deps);
       case undefined:
       case "help":
       case "--help":
@@ -189,6 +184,7 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
     mode: { type: "string", default: "implement" },
     instructions: { type: "string" },
     base: { type: "string" },
+    json: { type: "boolean", default: false },
   });
   const dir = requireGitRepo(path.resolve(requireString(values, "repo")));
   const issue = await readIssueFile(requireString(values, "issue-file"));
@@ -206,48 +202,42 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
     );
   }
 
-  const { createLocalGitHub } = await import("./github/local-github.js");
-  const { createGitWorkspace } = await import("./workspace/index.js");
-  const { createJobHandler, createRunnerFactory, workDirOf } = await import("./worker.js");
-  const logger = makeLogger(env);
-  const github = createLocalGitHub({
+  const { runLocalPipeline } = await import("./local-run.js");
+  const progress = createProgress(io.stderr, Boolean(io.isTTY) && !env.CI);
+  const { outcome, pullRequest: pr } = await runLocalPipeline({
+    dir,
     issue,
-    defaultBranch: base,
-    progress: (line) => io.stderr(`patchsmith: ${line}\n`),
-  });
-  const runnerFor = createRunnerFactory(env, logger);
-  const { toolEnv } = await import("./config/index.js");
-  const workspace = createGitWorkspace({
-    workDir: workDirOf(env),
-    gitBaseUrl: dir,
-    remoteUrlFor: () => dir,
-    runnerFor,
-    env: toolEnv(deps.env),
-    logger,
-  });
-  const handler = createJobHandler({
-    env,
-    logger,
-    githubFor: async () => github,
-    workspace,
-    ...(deps.model ? { model: deps.model } : {}),
-  });
-  const job: Job = {
-    id: `local-${Date.now().toString(36)}`,
-    kind: "issue",
-    repo: { owner: "local", name: path.basename(dir) },
-    number: issue.number,
-    trigger: {
-      deliveryId: "local",
-      actor: os.userInfo().username,
-      kind: "local",
-      at: new Date().toISOString(),
-    },
+    base,
     mode,
     ...(typeof values.instructions === "string" ? { instructions: values.instructions } : {}),
-  };
-  const outcome = await handler.run(job);
-  const pr = github.pullRequests[0];
+    env,
+    ...(deps.env ? { processEnv: deps.env } : {}),
+    logger: makeLogger(env),
+    ...(deps.model ? { model: deps.model } : {}),
+    progress: (line) => progress.step(line),
+  });
+  progress.done();
+  if (values.json) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          status: outcome.status,
+          ...(pr ? { branch: pr.head, draft: pr.draft, body: pr.body } : {}),
+          ...(outcome.plan ? { plan: outcome.plan } : {}),
+          ...(outcome.gate
+            ? { gatePassed: outcome.gate.passed, gateScore: outcome.gate.score }
+            : {}),
+          report: outcome.report,
+          ...(outcome.error
+            ? { error: { phase: outcome.error.phase, message: outcome.error.userMessage } }
+            : {}),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return outcome.status === "published" && pr && !pr.draft ? 0 : 1;
+  }
   if (outcome.status !== "published" || !pr) {
     io.stderr(
       `patchsmith: the run failed during ${outcome.error?.phase ?? "an unknown step"}: ${outcome.error?.userMessage ?? "no detail"}\n`,
@@ -335,4 +325,63 @@ async function gateCommand(args: string[], deps: CliDeps, io: CliIo): Promise<nu
   });
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : await renderGateReport(report));
   return report.passed ? 0 : 1;
+}
+
+async function evalCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
+  const values = parse(args, {
+    dataset: { type: "string" },
+    repos: { type: "string" },
+    only: { type: "string" },
+    json: { type: "boolean", default: false },
+  });
+  const env = parseEnv(deps.env);
+  if (!deps.model) requireWorkerEnv(env, { github: false });
+  const { readDataset, runEval, renderEvalTable } = await import("./eval/index.js");
+  let instances;
+  try {
+    instances = await readDataset(requireString(values, "dataset"));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError((error as Error).message);
+  }
+  const only = typeof values.only === "string" ? new Set(values.only.split(",")) : undefined;
+  const { runLocalPipeline } = await import("./local-run.js");
+  const { createRunnerFactory } = await import("./worker.js");
+  const logger = makeLogger(env);
+  const progress = createProgress(io.stderr, Boolean(io.isTTY) && !env.CI);
+  const report = await runEval({
+    instances: only ? instances.filter((i) => only.has(i.id)) : instances,
+    reposDir: path.resolve(requireString(values, "repos")),
+    runnerFor: createRunnerFactory(env, logger),
+    ...(deps.env ? { gitEnv: deps.env } : {}),
+    progress: (line) => progress.step(line),
+    runPipeline: (input) =>
+      runLocalPipeline({
+        ...input,
+        mode: "implement",
+        env,
+        ...(deps.env ? { processEnv: deps.env } : {}),
+        logger,
+        ...(deps.model ? { model: deps.model } : {}),
+      }),
+  });
+  progress.done();
+  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderEvalTable(report));
+  return 0;
+}
+
+async function actionCommand(deps: CliDeps): Promise<number> {
+  const env = parseEnv(deps.env);
+  const { actionToken } = await import("./config/index.js");
+  const token = actionToken(deps.env);
+  if (!token) {
+    throw new ConfigError("environment", [
+      "GITHUB_TOKEN is not set: pass `github-token: ${{ secrets.GITHUB_TOKEN }}` to the action (see docs/github-action.md)",
+    ]);
+  }
+  requireWorkerEnv(env, { github: false });
+  const { runAction } = await import("./action.js");
+  // Each job reports its own result on the issue (status comment, reactions).
+  await runAction({ env, token, ...(deps.model ? { model: deps.model } : {}) });
+  return 0;
 }

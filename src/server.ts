@@ -10,10 +10,12 @@ import { pino } from "pino";
 import { Probot, run } from "probot";
 import { createApp } from "./app.js";
 import type { Env } from "./config/index.js";
-import { requireWorkerEnv } from "./config/index.js";
+import { fetchRepoConfigLenient, requireWorkerEnv } from "./config/index.js";
 import type { Job, Logger } from "./core/index.js";
-import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
+import { createOctokitGitHub, readRepoFile, type OctokitLike } from "./github/index.js";
+import { countingQueue, createOpsHandler, createPrometheusMetrics } from "./metrics/index.js";
 import { createSqliteQueue, queueDbPath, type SqliteQueue } from "./queue/index.js";
+import { PATCHSMITH_VERSION } from "./version.js";
 import { createJobHandler, workDirOf } from "./worker.js";
 
 /** Durable state: the queue file lives here. */
@@ -31,21 +33,34 @@ export function openQueue(env: Env, logger: Logger): SqliteQueue {
 
 export async function startServer(env: Env): Promise<void> {
   const logger = pino({ level: env.LOG_LEVEL });
-  const queue = openQueue(env, logger);
+  const stored = openQueue(env, logger);
+  // The depth counts what this process accepted and started (separate workers: accepted only).
+  const queue = countingQueue(stored);
+  const prometheus = createPrometheusMetrics({ queueDepth: queue.depth, defaultMetrics: true });
   const server = await run((app: Probot, options) => {
+    options.addHandler(
+      createOpsHandler({
+        version: PATCHSMITH_VERSION,
+        registry: prometheus.registry,
+        queueDepth: queue.depth,
+      }),
+    );
     if (env.PATCHSMITH_SERVE_WORKER) {
       const handler = createJobHandler({
         env,
         logger: app.log,
+        metrics: prometheus.metrics,
         githubFor: (job: Job) => githubForJob(app, job, env.PATCHSMITH_BOT_NAME),
       });
       queue.process(handler, env.PATCHSMITH_CONCURRENCY);
     }
     return createApp({
       queue,
-      dedupe: queue.deliveries,
+      dedupe: stored.deliveries,
       botLogin: env.PATCHSMITH_BOT_NAME,
       logger: app.log,
+      repoConfigFor: (octokit, repo) =>
+        fetchRepoConfigLenient((r, file) => readRepoFile(octokit, r, file), repo, app.log),
     })(app, options);
   });
   // Probot stops on SIGINT by itself (without waiting for jobs; their leases expire and they run again).

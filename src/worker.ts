@@ -15,6 +15,7 @@ import type {
   LanguageModel,
   Logger,
   Redactor,
+  Metrics,
   Workspace,
 } from "./core/index.js";
 import { createRedactor } from "./core/index.js";
@@ -24,7 +25,12 @@ import {
   createMeteredModel,
   createOpenAICompatibleModel,
 } from "./llm/index.js";
-import { runFeedbackJob, runIssueJob, type JobOutcome } from "./pipeline/index.js";
+import {
+  recordJobMetrics,
+  runFeedbackJob,
+  runIssueJob,
+  type JobOutcome,
+} from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 
 export interface WorkerDeps {
@@ -40,6 +46,8 @@ export interface WorkerDeps {
   redactor?: Redactor;
   /** Called with each job's outcome. */
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
+  /** Counts jobs, stage durations, tokens and cost (the Prometheus adapter serves them). */
+  metrics?: Metrics;
 }
 
 export function workDirOf(env: Env): string {
@@ -109,6 +117,7 @@ export function createJobHandler(
       logger,
       appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
     });
+    if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
     return outcome;
   }

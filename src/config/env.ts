@@ -44,6 +44,8 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().default(3000),
   HOST: z.string().optional(),
   NODE_ENV: z.string().optional(),
+  /** Set by CI systems; the command line then shows no progress. */
+  CI: z.string().optional(),
   PATCHSMITH_DEBUG_PROMPTS: bool.default(false),
 });
 
@@ -128,4 +130,11 @@ export function secretValuesOf(env: Env): string[] {
   return [env.ANTHROPIC_API_KEY, env.OPENAI_API_KEY, env.PRIVATE_KEY, env.WEBHOOK_SECRET].filter(
     (value): value is string => typeof value === "string" && value.length > 0,
   );
+}
+
+/** The token of a GitHub Actions run, as @probot/adapter-github-actions looks for it. */
+export function actionToken(
+  source: Record<string, string | undefined> = process.env,
+): string | undefined {
+  return source.GITHUB_TOKEN || source.INPUT_GITHUB_TOKEN || source.INPUT_TOKEN || undefined;
 }

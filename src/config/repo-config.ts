@@ -2,9 +2,11 @@
  * .github/patchsmith.yml: what a repository asks of patchsmith. Parsed once with zod;
  * every problem is reported at once, with the file and the line.
  */
-import { isMap, parseDocument, LineCounter } from "yaml";
 import { z } from "zod";
 import { ConfigError, MODES, type Mode } from "../core/index.js";
+import { mergeUnder, readConfigLayer, type ConfigLayer } from "./config-layer.js";
+import { problemOf, unknownKeyProblem } from "./config-problems.js";
+import { findUnknownKeys, withoutKeys } from "./schema-shape.js";
 
 export const REPO_CONFIG_PATH = ".github/patchsmith.yml";
 
@@ -136,26 +138,54 @@ export const defaultRepoConfig = (): RepoConfig => repoConfigSchema.parse({});
 
 /** Parses the YAML text of .github/patchsmith.yml; an empty or missing file gives the defaults. */
 export function parseRepoConfig(text: string | undefined, source = REPO_CONFIG_PATH): RepoConfig {
-  if (text === undefined || text.trim() === "") return defaultRepoConfig();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`),
-    );
+  return loadRepoConfig({ repo: { text, source } });
+}
+
+export interface ConfigText {
+  text: string | undefined;
+  source: string;
+}
+
+/**
+ * The configuration a job runs with: the organization's defaults (its `.github`
+ * repository's .github/patchsmith.yml) with the repository's own file on top. Both are
+ * checked, and every problem in either is reported at once, each with its file and line.
+ * Keys may be written camelCase or snake_case.
+ */
+export function loadRepoConfig(files: { repo: ConfigText; organization?: ConfigText }): RepoConfig {
+  const layers = [files.organization, files.repo]
+    .filter((f): f is ConfigText => f !== undefined)
+    .map((f) => readConfigLayer(f.text, f.source));
+  const problems: string[] = [];
+  const failing: string[] = [];
+  for (const layer of layers) {
+    const layerProblems = checkLayer(layer);
+    if (layerProblems.length > 0) failing.push(layer.source);
+    // The repository's own file is the usual one, so its problems need no file name.
+    const prefix = layer.source === files.repo.source ? "" : `${layer.source}, `;
+    problems.push(...layerProblems.map((p) => `${prefix}${p}`));
   }
-  const result = repoConfigSchema.safeParse(doc.toJS() ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const node =
-      issue.path.length > 0 && isMap(doc.contents) ? doc.getIn(issue.path, true) : undefined;
-    const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
-    const where = offset === undefined ? "" : `line ${lineCounter.linePos(offset).line}: `;
-    const at = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    return `${where}${at}${issue.message}`;
-  });
-  throw new ConfigError(source, problems);
+  if (problems.length > 0) throw new ConfigError(failing.join(" and "), problems);
+  const merged = layers.reduce<Record<string, unknown>>(
+    (under, l) => mergeUnder(under, l.value),
+    {},
+  );
+  return repoConfigSchema.parse(merged);
+}
+
+function checkLayer(layer: ConfigLayer): string[] {
+  if (layer.problems.length > 0) return layer.problems;
+  const unknown = findUnknownKeys(layer.value, repoConfigSchema);
+  const problems = unknown.map((u) => unknownKeyProblem(layer, u.path, u.known));
+  const result = repoConfigSchema.safeParse(
+    withoutKeys(
+      layer.value,
+      unknown.map((u) => u.path),
+    ),
+  );
+  if (!result.success) problems.push(...result.error.issues.map((i) => problemOf(layer, i)));
+  const lineOf = (problem: string) => Number(/^line (\d+)/.exec(problem)?.[1] ?? 0);
+  return problems.sort((a, b) => lineOf(a) - lineOf(b));
 }
 
 export function commandArgv(value: string | string[] | undefined): string[] | undefined {

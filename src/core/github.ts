@@ -151,4 +151,9 @@ export interface GitHub {
    * write); the default is contents write.
    */
   getRepositoryToken(repo: RepoRef, permissions?: TokenPermissions): Promise<string | undefined>;
+  /**
+   * A file's text on a repository's default branch (organization defaults, template
+   * overrides); undefined when it does not exist. Optional: the local adapter has none.
+   */
+  readFile?(repo: RepoRef, path: string): Promise<string | undefined>;
 }

@@ -7,6 +7,8 @@ export * from "./queue.js";
 export * from "./errors.js";
 export * from "./logger.js";
 export * from "./template.js";
+export * from "./template-scope.js";
 export * from "./sanitize.js";
 export * from "./safe-path.js";
 export * from "./secret-scan.js";
+export * from "./metrics.js";

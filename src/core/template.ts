@@ -10,6 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { recordTemplateUse, templateHeader, templateOverride } from "./template-scope.js";
 
 type Scope = Record<string, unknown>;
 
@@ -97,13 +98,27 @@ export function renderTemplate(template: string, data: Scope): string {
 
 const cache = new Map<string, string>();
 
-/** Renders templates/<name> (for example "github/pr-body.md"). */
-export async function render(name: string, data: Scope): Promise<string> {
+/** The built-in text of templates/<name>, version header included. */
+export async function builtInTemplate(name: string): Promise<string> {
   let template = cache.get(name);
   if (template === undefined) {
     template = await readFile(path.join(templatesDir, name), "utf8");
     cache.set(name, template);
   }
+  return template;
+}
+
+/** templates/<name>, or the repository's override of it in a job's template scope. */
+export async function loadTemplate(name: string): Promise<string> {
+  const override = templateOverride(name);
+  const { version, body } = templateHeader(override ?? (await builtInTemplate(name)));
+  recordTemplateUse({ name, version, overridden: override !== undefined });
+  return body;
+}
+
+/** Renders templates/<name> (for example "github/pr-body.md"). */
+export async function render(name: string, data: Scope): Promise<string> {
+  const template = await loadTemplate(name);
   return (
     renderTemplate(template, data)
       .replace(/\n{3,}/g, "\n\n")

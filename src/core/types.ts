@@ -182,6 +182,8 @@ export interface RunReport {
   modelCalls: number;
   repairRounds: number;
   gateRounds: { round: number; passed: boolean; score: number; blocking: string[] }[];
+  /** The templates the run rendered, with their versions and whether the repo overrode them. */
+  templates?: { name: string; version: string; overridden: boolean }[];
 }
 
 export const emptyUsage = (): Usage => ({

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { GateReport } from "../core/index.js";
-import { renderTemplate } from "../core/index.js";
+import { renderTemplate, templateHeader } from "../core/index.js";
 import { byRelevance, isBlocking, where } from "./present.js";
 
 const templatePath = fileURLToPath(
@@ -18,7 +18,7 @@ export function repairInstructions(
   options: { maxChars?: number } = {},
 ): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  template ??= readFileSync(templatePath, "utf8");
+  template ??= templateHeader(readFileSync(templatePath, "utf8")).body;
   const lines: string[] = [];
   for (const finding of [...report.findings].sort(byRelevance)) {
     if (!isBlocking(finding, report.checks)) continue;

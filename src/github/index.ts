@@ -9,3 +9,4 @@ export {
   type LocalGitHub,
   type LocalGitHubOptions,
 } from "./local-github.js";
+export { readRepoFile, MAX_FILE_BYTES } from "./read-file.js";

@@ -7,6 +7,7 @@
 import { RemoteError } from "../core/index.js";
 import type { GitHub, Issue, IssueComment, Permission, RepoRef } from "../core/index.js";
 import { createCheckRun } from "./check-runs.js";
+import { readRepoFile } from "./read-file.js";
 import { fitBody } from "./limits.js";
 import type { OctokitLike } from "./octokit-like.js";
 import { createPullRequest, findPullRequest, updatePullRequest } from "./pull-requests.js";
@@ -25,6 +26,11 @@ export interface OctokitGitHubOptions {
   appOctokit?: OctokitLike;
   /** This app's bot login, e.g. "patchsmith[bot]"; findComment trusts only its comments. */
   botLogin?: string;
+  /**
+   * A token for git that is already scoped (the GITHUB_TOKEN of an Actions run); when
+   * set, getRepositoryToken returns it instead of minting one with the app's key.
+   */
+  repositoryToken?: string;
 }
 
 interface ApiUser {
@@ -248,6 +254,7 @@ export function createOctokitGitHub(
     getRepositoryToken: (repo, permissions = { contents: "write" }) =>
       call("creating a repository token", async () => {
         const { appOctokit, installationId } = options;
+        if (options.repositoryToken) return options.repositoryToken;
         if (!appOctokit || installationId === undefined) {
           throw new RemoteError("getRepositoryToken needs appOctokit and installationId", {
             userMessage:
@@ -267,5 +274,7 @@ export function createOctokitGitHub(
         );
         return (data as { token: string }).token;
       }),
+
+    readFile: (repo, path) => readRepoFile(octokit, repo, path),
   };
 }

@@ -1,5 +1,6 @@
 /** Pieces the issue and the feedback pipelines build the same way. */
 import type { Checkout, ContextPack, Issue, Job, Logger, Plan, RunReport } from "../core/index.js";
+import { templatesUsed } from "../core/index.js";
 import type { RepoConfig } from "../config/index.js";
 import type { ImplementInput } from "../implement/index.js";
 import type { GateLoopProgress } from "./gate-loop.js";
@@ -25,6 +26,7 @@ export function runReportOf(
     modelCalls: totals.calls,
     repairRounds: progress.repairRounds,
     gateRounds: progress.gateRounds,
+    templates: templatesUsed(),
   };
 }
 

@@ -89,7 +89,7 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
     checkout = work;
 
     phase = "config";
-    const config = await readRepoConfig(work);
+    const config = await readRepoConfig(work, github, job.repo);
     const cap = capOf(job, state, config);
     if (cap.reached) {
       if (!state.capNoted.includes(cap.name)) {

@@ -14,19 +14,28 @@ import type {
   Phase,
   Plan,
   PullRequestRef,
+  RepoRef,
   RunReport,
   Usage,
   Workspace,
 } from "../core/index.js";
 import {
+  ConfigError,
   PatchsmithError,
   inPhase,
   isSecretPath,
   issueBodyDigest,
   secretValuesIn,
+  setTemplateOverrides,
+  withTemplateScope,
   type Redactor,
 } from "../core/index.js";
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/index.js";
+import {
+  loadRepoConfig,
+  readOrgConfigText,
+  REPO_CONFIG_PATH,
+  type RepoConfig,
+} from "../config/index.js";
 import { analyzeContext } from "../context/index.js";
 import { createPlan } from "../plan/index.js";
 import { runImplement } from "../implement/index.js";
@@ -45,6 +54,8 @@ import { runGateLoop, type GateLoopProgress } from "./gate-loop.js";
 import { implementInputFor, runReportOf, safeInstructions } from "./job-parts.js";
 import { commentsBefore, issueForModel } from "./issue-input.js";
 import { StageTimer } from "./stage-timer.js";
+import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
+import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
   totals(): { usage: Usage; costUsd: number; calls: number };
@@ -91,7 +102,12 @@ const STEP_OF_PHASE: Partial<Record<Phase, StatusStep>> = {
   publish: "publish",
 };
 
-export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+export function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
+  // One template scope per job: the repository's overrides and the versions it used.
+  return withTemplateScope(() => runIssueJobInScope(job, deps));
+}
+
+async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutcome> {
   const { github, logger } = deps;
   const log = logger.child({
     job: job.id,
@@ -120,6 +136,7 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       current: "analyze",
       outcome: "running",
     },
+    () => stepDurations(timer.timings),
     job.statusCommentId,
   );
 
@@ -161,7 +178,8 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
     checkout = work;
 
     phase = "config";
-    const config = await readRepoConfig(work);
+    const config = await readRepoConfig(work, github, job.repo);
+    setTemplateOverrides(await readTemplateOverrides(work, log));
     if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
 
     phase = "analyze";
@@ -301,9 +319,11 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
       current: "publish",
       outcome: "succeeded",
       pullRequest: { url: published.pullRequest.url, draft },
+      branch: published.pullRequest.head,
       cost: costView(),
     });
     log.info({ pr: published.pullRequest.number, draft, cost: report().costUsd }, "job published");
+    await acknowledge(github, job, "rocket", log);
     return {
       status: "published",
       pullRequest: published.pullRequest,
@@ -322,13 +342,15 @@ export async function runIssueJob(job: Job, deps: PipelineDeps): Promise<JobOutc
         failure: {
           phase: error.phase ?? phase,
           message: error.userMessage,
-          hint: retryHint(error),
+          hint: failureHint(error),
+          ...(error instanceof ConfigError ? { problems: error.problems } : {}),
         },
         cost: costView(),
       })
       .catch((statusError: unknown) =>
         log.error({ err: String(statusError) }, "could not update the status comment"),
       );
+    await acknowledge(github, job, "confused", log);
     return {
       status: "failed",
       ...(branch ? { branch } : {}),
@@ -374,16 +396,21 @@ async function learnRepositorySecrets(checkout: Checkout, redactor: Redactor): P
   }
 }
 
-export async function readRepoConfig(checkout: Checkout): Promise<RepoConfig> {
+/** The checkout's own file over the organization's defaults (see config/org-config.ts). */
+export async function readRepoConfig(
+  checkout: Checkout,
+  github?: GitHub,
+  repo?: RepoRef,
+): Promise<RepoConfig> {
   const text = (await checkout.exists(REPO_CONFIG_PATH))
     ? await checkout.readFile(REPO_CONFIG_PATH)
     : undefined;
-  return parseRepoConfig(text);
-}
-
-function retryHint(error: PatchsmithError): string | undefined {
-  if (error.phase === "config")
-    return `Fix ${REPO_CONFIG_PATH} as described above, then comment \`/generate\` again.`;
-  if (error.isRetryable) return "This looks temporary. Comment `/generate` to try again.";
-  return undefined;
+  const organization =
+    github?.readFile && repo
+      ? await readOrgConfigText(github.readFile.bind(github), repo)
+      : undefined;
+  return loadRepoConfig({
+    repo: { text, source: REPO_CONFIG_PATH },
+    ...(organization ? { organization } : {}),
+  });
 }

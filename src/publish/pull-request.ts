@@ -3,7 +3,7 @@
  * already exists for the branch (a rerun or a restart never opens a second one).
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
-import { PatchsmithError, render } from "../core/index.js";
+import { PatchsmithError, loadTemplate, render, templatesUsed } from "../core/index.js";
 import {
   initialPullRequestState,
   parsePullRequestState,
@@ -31,7 +31,15 @@ export function formatUsd(value: number): string {
 
 export async function renderPullRequestBody(input: PullRequestBodyInput): Promise<string> {
   const { usage } = input.report;
+  // Loaded first so the body names its own version among the templates used.
+  await loadTemplate("github/pr-body.md");
+  const used = templatesUsed();
+  const templates = used.length > 0 ? used : (input.report.templates ?? []);
   return render("github/pr-body.md", {
+    hasTemplates: templates.length > 0,
+    templates: templates.map((t) => ({
+      label: `${t.name.replace(/\.md$/, "")} ${t.version}${t.overridden ? " (overridden by this repository)" : ""}`,
+    })),
     summary: input.plan.summary,
     issueNumber: input.issueNumber,
     actor: input.actor,

@@ -36,8 +36,12 @@ export interface StatusView {
   details?: Partial<Record<StatusStep, string>>;
   plan?: Plan;
   pullRequest?: { url: string; draft: boolean };
-  failure?: { phase: string; message: string; hint?: string };
+  failure?: { phase: string; message: string; hint?: string; problems?: string[] };
   cost?: { calls: number; tokens: number; usd: string };
+  /** How long each step has taken so far, in milliseconds. */
+  durations?: Partial<Record<StatusStep, number>>;
+  /** The work branch, once it has been pushed. */
+  branch?: string;
 }
 
 export async function renderStatus(view: StatusView): Promise<string> {
@@ -48,7 +52,8 @@ export async function renderStatus(view: StatusView): Promise<string> {
       mark = "✅";
     else if (index === currentIndex) mark = view.outcome === "failed" ? "❌" : "⏳";
     if (s.step === "gate" && view.pullRequest?.draft) mark = "⚠️";
-    return { label: s.label, mark, detail: view.details?.[s.step] };
+    const ms = view.durations?.[s.step];
+    return { label: s.label, mark, detail: view.details?.[s.step], duration: formatDuration(ms) };
   });
   let headline = HEADLINES[view.current];
   let icon = "⏳";
@@ -67,7 +72,12 @@ export async function renderStatus(view: StatusView): Promise<string> {
     headline,
     steps,
     pullRequest: view.pullRequest,
-    failure: view.failure,
+    failure: view.failure
+      ? { ...view.failure, hasProblems: (view.failure.problems?.length ?? 0) > 0 }
+      : undefined,
+    branch: view.branch
+      ? { name: view.branch, url: branchUrl(view.pullRequest?.url, view.branch) }
+      : undefined,
     plan: view.plan
       ? { ...view.plan, open: view.outcome === "running", hasRisks: view.plan.risks.length > 0 }
       : undefined,
@@ -76,6 +86,20 @@ export async function renderStatus(view: StatusView): Promise<string> {
     mode: view.mode && view.mode !== "implement" ? view.mode : undefined,
     jobId: view.jobId,
   });
+}
+
+function formatDuration(ms: number | undefined): string | undefined {
+  if (ms === undefined) return undefined;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** The branch's page, from the pull request's URL (same host, owner and repository). */
+function branchUrl(pullRequestUrl: string | undefined, branch: string): string | undefined {
+  const match = pullRequestUrl ? /^(.*)\/pull\/\d+$/.exec(pullRequestUrl) : null;
+  return match
+    ? `${match[1]}/tree/${branch.split("/").map(encodeURIComponent).join("/")}`
+    : undefined;
 }
 
 /** Finds or creates the status comment, then edits it; never creates a second one. */
@@ -88,6 +112,8 @@ export class StatusComment {
     private readonly repo: RepoRef,
     private readonly issueNumber: number,
     initial: StatusView,
+    /** Asked at every update, so the checklist shows live durations. */
+    private readonly durations?: () => Partial<Record<StatusStep, number>>,
     /** The comment the receiver created for this job (Job.statusCommentId): edited, never searched for. */
     commentId?: number,
   ) {
@@ -104,6 +130,7 @@ export class StatusComment {
       ...this.#view,
       ...patch,
       details: { ...this.#view.details, ...patch.details },
+      ...(this.durations ? { durations: this.durations() } : {}),
     };
     const body = await renderStatus(this.#view);
     if (this.#commentId === undefined) {

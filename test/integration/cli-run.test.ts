@@ -43,7 +43,7 @@ describe("patchsmith run", () => {
     ]);
     const { out, io } = capture();
     const code = await main(["run", "--repo", repo, "--issue-file", issueFile], { env, io, model });
-    expect(out.stderr).toContain("pull request opened");
+    expect(out.stderr).toContain("branch patchsmith/issue-1-sum-returns-the-difference is in");
     expect(code).toBe(0);
     const branch = "patchsmith/issue-1-sum-returns-the-difference";
     expect(showFile(repo, branch, "src/sum.js")).toContain("return a + b;");

@@ -109,6 +109,10 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
     html_url: "https://github.com/x/1",
   });
   api.get(REPO).reply(200, { default_branch: "main" });
+  // The organization's defaults: its .github repository has no patchsmith.yml.
+  api.get(`/repos/${OWNER}/.github/contents/.github%2Fpatchsmith.yml`).reply(404, {});
+  // Done: a rocket on what triggered the run.
+  api.post(reactionPath, { content: "rocket" }).reply(201, {});
   // One token per step, each with the least it needs: read to clone, write to push.
   for (const contents of ["read", "write"]) {
     api

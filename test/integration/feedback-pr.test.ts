@@ -115,7 +115,10 @@ interface InlineComment {
   updatedAt?: string;
 }
 
-/** The worker's reads: the PR (twice: at the start and before saving state), the issue, a token. */
+/**
+ * The worker's reads: the PR (twice: at the start and before saving state), the
+ * organization's config defaults, the issue, a token.
+ */
 function mockPullRequestReads(body: string, headSha: string, options = { readsIssue: true }) {
   const api = gh.api();
   const pull = {
@@ -128,6 +131,8 @@ function mockPullRequestReads(body: string, headSha: string, options = { readsIs
     user: { login: BOT, type: "Bot" },
   };
   api.get(`${REPO}/pulls/${PR}`).times(2).reply(200, pull);
+  // The organization's defaults (its .github repository) are merged under the repo's file.
+  api.get(`/repos/${OWNER}/.github/contents/.github%2Fpatchsmith.yml`).reply(404, {});
   api
     .post(
       `/app/installations/${INSTALLATION}/access_tokens`,

@@ -1,0 +1,3 @@
+export { createPrometheusMetrics, type PrometheusMetrics } from "./prometheus.js";
+export { createOpsHandler, type OpsHandlerOptions } from "./ops-handler.js";
+export { countingQueue } from "./counting-queue.js";
