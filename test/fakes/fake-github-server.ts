@@ -161,6 +161,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         );
         return send(200, pull);
       }
+      // No configuration files anywhere (the organization's .github repository included).
+      if (m === "GET" && /^\/repos\/[^/]+\/[^/]+\/contents\//.test(p)) {
+        return send(404, { message: "Not Found" });
+      }
       if (m === "POST" && p === `${repoPath}/check-runs`) return send(201, { id: nextId++ });
       state.unexpected.push(line);
       return send(404, { message: `the fake GitHub does not know ${line}` });
