@@ -11,10 +11,10 @@
  */
 import type { ApplicationFunction, Probot } from "probot";
 import { defaultRepoConfig, type RepoConfig } from "./config/index.js";
-import type { GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
+import type { EnqueueResult, GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
 import { render, userMessageOf } from "./core/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
-import { renderStatus } from "./publish/index.js";
+import { createStatusComment, renderStatus } from "./publish/index.js";
 import {
   approvalOf,
   botVerdict,
@@ -221,15 +221,23 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         eventLog.info("ignored: delivery already handled");
         return;
       }
+      // The queue's memory of deliveries outlives this process (a redelivery after a restart).
+      const durable = deps.queue.claimDelivery ? deps.queue : undefined;
+      if (durable && !(await durable.claimDelivery!(event.deliveryId))) {
+        eventLog.info("ignored: delivery already handled (queue store)");
+        return;
+      }
       try {
         const github = withOutboundRedaction(githubFor(octokit), redactor);
         await authorizeAndEnqueue(event, command, github, eventLog, {
           humanActor: verdict === "human",
           configFor,
         });
+        await durable?.settleDelivery?.(event.deliveryId, true);
       } catch (error) {
         // Let a redelivery of this webhook try again.
         dedupe.forget(event.deliveryId);
+        await durable?.settleDelivery?.(event.deliveryId, false).catch(() => undefined);
         throw error;
       }
     }
@@ -340,18 +348,22 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       });
       // The status comment exists before the job can start, so the worker always finds it
       // (findComment returns the newest one) and never races to create a second one.
-      const status = await github.createComment(
+      const status = await createStatusComment(
+        github,
         repo,
         number,
+        job.id,
         await queuedStatus(job.id, actor, command.mode),
       );
-      let queued: boolean;
+      job.statusCommentId = status.id;
+      let result: EnqueueResult;
       try {
-        // A job that runs again (retry, a worker that died) edits this comment, never a new one.
-        queued = await deps.queue.enqueue(
-          { ...job, statusCommentId: status.id },
-          issueKey(repo, number),
-        );
+        const key = issueKey(repo, number);
+        result = deps.queue.submit
+          ? await deps.queue.submit(job, key)
+          : (await deps.queue.enqueue(job, key))
+            ? { outcome: "queued", jobId: job.id }
+            : { outcome: "folded", jobId: job.id };
       } catch (error) {
         // Never leave a "queued" status behind for a job that does not exist.
         const message = userMessageOf(error);
@@ -362,8 +374,17 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         );
         throw error;
       }
-      if (!queued) {
-        eventLog.info("refused: a run for this issue is already queued or running");
+      if (result.outcome === "behind") {
+        eventLog.info({ jobId: job.id, after: result.jobId }, "job queued behind the running one");
+        await github.updateComment(
+          repo,
+          status.id,
+          await render("github/reply-queued-behind.md", { actor }),
+        );
+        return;
+      }
+      if (result.outcome === "folded") {
+        eventLog.info({ into: result.jobId }, "folded into the run already queued or running");
         await github.updateComment(
           repo,
           status.id,

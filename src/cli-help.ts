@@ -12,18 +12,26 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: "serve",
     summary: "Run the GitHub App: webhooks, /healthz, /metrics and the worker in one process.",
-    usage: "patchsmith serve",
+    usage: "patchsmith serve [--no-worker]",
     details:
-      "Listens on PORT (default 3000). Jobs are stored in PATCHSMITH_DATA_DIR/queue.db (SQLite) before the webhook is answered, and run in this process unless PATCHSMITH_SERVE_WORKER=false. With no APP_ID/PRIVATE_KEY it starts the registration page, which creates the app from app.yml and writes .env.",
+      "Listens on PORT (default 3000). With no APP_ID/PRIVATE_KEY it starts the registration page, which creates the app from app.yml and writes .env. Jobs are stored in the durable queue under PATCHSMITH_DATA_DIR before the webhook is answered. --no-worker only receives and stores jobs; run `patchsmith worker` beside it on the same machine.",
     example: "PORT=3000 patchsmith serve",
   },
   {
     name: "worker",
-    summary: "Run jobs from the queue serve stores them in, in a process of its own.",
+    summary: "Run jobs from the durable queue, without a web server.",
     usage: "patchsmith worker",
     details:
-      "Takes jobs from PATCHSMITH_DATA_DIR/queue.db, PATCHSMITH_CONCURRENCY at a time; any number of workers on the machine may share it. Needs the app's credentials (APP_ID, PRIVATE_KEY) and a model key. On SIGTERM it lets running jobs finish for PATCHSMITH_SHUTDOWN_GRACE_SECONDS, then hands them back.",
-    example: "PATCHSMITH_SERVE_WORKER=false patchsmith serve & patchsmith worker",
+      "Takes jobs from the SQLite queue in PATCHSMITH_DATA_DIR (the same directory `serve --no-worker` writes to), PATCHSMITH_CONCURRENCY at a time. SIGTERM stops taking jobs and hands running ones back after a grace period.",
+    example: "PATCHSMITH_DATA_DIR=/var/lib/patchsmith patchsmith worker",
+  },
+  {
+    name: "redeliver",
+    summary: "Ask GitHub to redeliver the app's webhooks that failed.",
+    usage: "patchsmith redeliver [--since 1h] [--dry-run]",
+    details:
+      "Lists the app's webhook deliveries since then (app JWT: APP_ID and PRIVATE_KEY) and asks GitHub to redeliver each failed one that was not delivered since. --dry-run only lists them.",
+    example: "patchsmith redeliver --since 6h --dry-run",
   },
   {
     name: "run",

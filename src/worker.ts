@@ -21,9 +21,14 @@ import type {
 import { createRedactor } from "./core/index.js";
 import { withLogRedaction, withModelRedaction, withOutboundRedaction } from "./security/index.js";
 import {
+  CircuitBreaker,
   createAnthropicModel,
+  createFallbackModel,
   createMeteredModel,
   createOpenAICompatibleModel,
+  createPriceTable,
+  createStageModels,
+  parseProviderList,
 } from "./llm/index.js";
 import {
   recordJobMetrics,
@@ -54,29 +59,66 @@ export function workDirOf(env: Env): string {
   return env.PATCHSMITH_WORK_DIR ?? path.join(os.tmpdir(), "patchsmith");
 }
 
+/** Durable state (the embedded queue's database): PATCHSMITH_DATA_DIR or <work dir>/data. */
+export function dataDirOf(env: Env): string {
+  return env.PATCHSMITH_DATA_DIR ?? path.join(workDirOf(env), "data");
+}
+
 export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => CommandRunner {
   return (dir) => createSandboxRunner({ root: dir, mode: env.SANDBOX, logger });
 }
 
+/**
+ * The process-wide model: the configured provider, then the PATCHSMITH_FALLBACK chain, each
+ * with its own circuit breaker, shared by every job so an outage is noticed once.
+ */
 export function createBaseModel(env: Env, logger: Logger): LanguageModel {
   requireWorkerEnv(env, { github: false });
-  const modelsByStage = env.PATCHSMITH_PLAN_MODEL ? { plan: env.PATCHSMITH_PLAN_MODEL } : undefined;
-  if (env.PATCHSMITH_PROVIDER === "openai-compatible") {
-    return createOpenAICompatibleModel({
-      baseURL: env.OPENAI_BASE_URL!,
-      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
-      model: env.PATCHSMITH_MODEL,
-      ...(modelsByStage ? { modelsByStage } : {}),
+  const stageEnv: Record<string, string | undefined> = {
+    plan: env.PATCHSMITH_PLAN_MODEL,
+    implement: env.PATCHSMITH_IMPLEMENT_MODEL,
+    repair: env.PATCHSMITH_REPAIR_MODEL,
+    feedback: env.PATCHSMITH_FEEDBACK_MODEL,
+  };
+  const modelsByStage = Object.fromEntries(
+    Object.entries(stageEnv).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const prices = createPriceTable(env.PATCHSMITH_PRICES ?? {});
+  const make = (
+    provider: "anthropic" | "openai-compatible",
+    model: string,
+    byStage?: Record<string, string>,
+  ): LanguageModel => {
+    const breaker = new CircuitBreaker(`${provider}:${model}`);
+    if (provider === "openai-compatible") {
+      return createOpenAICompatibleModel({
+        baseURL: env.OPENAI_BASE_URL!,
+        ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+        model,
+        ...(byStage ? { modelsByStage: byStage } : {}),
+        prices,
+        breaker,
+        logger,
+      });
+    }
+    return createAnthropicModel({
+      apiKey: env.ANTHROPIC_API_KEY!,
+      ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+      model,
+      ...(byStage ? { modelsByStage: byStage } : {}),
+      prices,
+      breaker,
       logger,
     });
-  }
-  return createAnthropicModel({
-    apiKey: env.ANTHROPIC_API_KEY!,
-    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
-    model: env.PATCHSMITH_MODEL,
-    ...(modelsByStage ? { modelsByStage } : {}),
-    logger,
-  });
+  };
+  const fallbacks = parseProviderList(env.PATCHSMITH_FALLBACK);
+  return createFallbackModel(
+    [
+      make(env.PATCHSMITH_PROVIDER, env.PATCHSMITH_MODEL, modelsByStage),
+      ...fallbacks.map((f) => make(f.provider, f.model)),
+    ],
+    { logger },
+  );
 }
 
 export function createJobHandler(
@@ -100,8 +142,10 @@ export function createJobHandler(
 
   async function run(job: Job): Promise<JobOutcome> {
     baseModel ??= createBaseModel(env, logger);
-    const metered = createMeteredModel(withModelRedaction(baseModel, redactor), {
+    const staged = createStageModels(withModelRedaction(baseModel, redactor));
+    const metered = createMeteredModel(staged.model, {
       maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+      ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
     });
     // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
     const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
@@ -116,6 +160,14 @@ export function createJobHandler(
       cacheDir: path.join(workDir, "cache"),
       logger,
       appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
+      onRepoConfig: (config) => {
+        staged.setModels(config.models);
+        metered.tighten({
+          ...(config.budget.jobUsd !== undefined ? { maxCostUsd: config.budget.jobUsd } : {}),
+          ...(config.budget.jobTokens !== undefined ? { maxTokens: config.budget.jobTokens } : {}),
+          source: "`budget` in .github/patchsmith.yml",
+        });
+      },
     });
     if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
@@ -123,7 +175,11 @@ export function createJobHandler(
   }
 
   const handler = async (job: Job) => {
-    await run(job);
+    const outcome = await run(job);
+    // The pipeline reports failures in the status comment and returns; a retryable one is
+    // thrown on so that a durable queue runs the job again (with backoff, a bounded number
+    // of times). User errors are not retried.
+    if (outcome.status === "failed" && outcome.error?.isRetryable) throw outcome.error;
   };
   return Object.assign(handler, { run });
 }

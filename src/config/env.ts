@@ -23,7 +23,40 @@ export const envSchema = z.object({
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   PATCHSMITH_MODEL: z.string().default("claude-sonnet-4-5"),
   PATCHSMITH_PLAN_MODEL: z.string().optional(),
+  PATCHSMITH_IMPLEMENT_MODEL: z.string().optional(),
+  PATCHSMITH_REPAIR_MODEL: z.string().optional(),
+  PATCHSMITH_FEEDBACK_MODEL: z.string().optional(),
+  /** Providers that take a call the first one cannot serve: "openai-compatible:gpt-4o,anthropic:claude-haiku-4-5". */
+  PATCHSMITH_FALLBACK: z.string().optional(),
+  /** Price overrides, JSON: {"model-prefix": {"input": 3, "output": 15}} in USD per million tokens. */
+  PATCHSMITH_PRICES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be JSON, e.g. {"my-model": {"input": 1, "output": 2}}',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string(),
+        z.object({
+          input: z.number().min(0),
+          output: z.number().min(0),
+          cacheWrite: z.number().min(0).optional(),
+          cacheRead: z.number().min(0).optional(),
+        }),
+      ),
+    )
+    .optional(),
   PATCHSMITH_MAX_COST_USD: z.coerce.number().positive().default(5),
+  /** Tokens (input, output and cache) one job may use; unset means no token cap. */
+  PATCHSMITH_MAX_TOKENS: z.coerce.number().int().positive().optional(),
   /** Where git clones from; GitHub Enterprise Server or a local directory in tests. */
   GIT_BASE_URL: z.string().default("https://github.com"),
   GITHUB_API_URL: z.string().url().optional(),
@@ -35,10 +68,6 @@ export const envSchema = z.object({
   /** When set, the queue is BullMQ on this Redis and `serve`/`worker` can run apart. */
   REDIS_URL: z.string().optional(),
   PATCHSMITH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  /** false: `serve` only receives and stores jobs; `patchsmith worker` processes run them. */
-  PATCHSMITH_SERVE_WORKER: bool.default(true),
-  /** On SIGTERM, how long running jobs may take to finish before they are handed back. */
-  PATCHSMITH_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(25),
   SANDBOX: z.enum(["auto", "required", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   PORT: z.coerce.number().int().default(3000),

@@ -180,6 +180,8 @@ export interface RunReport {
   usage: Usage;
   costUsd: number;
   modelCalls: number;
+  /** Usage and cost per model stage (plan, implement, repair, feedback), when metered. */
+  byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
   repairRounds: number;
   gateRounds: { round: number; passed: boolean; score: number; blocking: string[] }[];
   /** The templates the run rendered, with their versions and whether the repo overrode them. */

@@ -37,6 +37,8 @@ export interface ImplementInput {
   protectedPaths?: string[];
   /** Output limit of one turn; whole-file creates need room. */
   maxTokens?: number;
+  /** The model stage this loop is billed and routed as: "implement", "repair", "feedback". */
+  stage?: string;
 }
 
 export interface ImplementResult {
@@ -65,7 +67,7 @@ export async function runImplement(input: ImplementInput): Promise<ImplementResu
   let lastText = "";
   for (let turn = 1; turn <= input.maxTurns; turn++) {
     const response = await input.model.generate({
-      stage: "implement",
+      stage: input.stage ?? "implement",
       system,
       messages,
       tools: [{ kind: "text-editor" }],

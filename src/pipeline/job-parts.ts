@@ -24,6 +24,7 @@ export function runReportOf(
     usage: totals.usage,
     costUsd: totals.costUsd,
     modelCalls: totals.calls,
+    ...(totals.byStage ? { byStage: totals.byStage } : {}),
     repairRounds: progress.repairRounds,
     gateRounds: progress.gateRounds,
     templates: templatesUsed(),

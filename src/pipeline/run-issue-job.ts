@@ -58,7 +58,12 @@ import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
 import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
-  totals(): { usage: Usage; costUsd: number; calls: number };
+  totals(): {
+    usage: Usage;
+    costUsd: number;
+    calls: number;
+    byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
+  };
 }
 
 export interface PipelineDeps {
@@ -74,6 +79,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** This app's slug: its own check runs are not CI failures to repair. */
   appSlug?: string;
+  /** Called once the repository's configuration is read: its per-stage models and budget. */
+  onRepoConfig?: (config: RepoConfig) => void;
   /**
    * Learns the values of the repository's secret files (so they are redacted from whatever
    * leaves), and is asked whether the change carries one before it is committed.
@@ -179,6 +186,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work, github, job.repo);
+    deps.onRepoConfig?.(config);
     setTemplateOverrides(await readTemplateOverrides(work, log));
     if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
 
@@ -261,7 +269,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
         }
       },
       repair: async (feedback) => {
-        await runImplement({ ...implementInput, feedback });
+        await runImplement({ ...implementInput, stage: "repair", feedback });
       },
     });
 

@@ -2,6 +2,7 @@ export { branchName, pullRequestTitle } from "./branch-name.js";
 export {
   STATUS_MARKER,
   StatusComment,
+  createStatusComment,
   renderStatus,
   type StatusStep,
   type StatusView,

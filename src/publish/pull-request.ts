@@ -56,6 +56,19 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       cacheWriteTokens: usage.cacheWriteTokens,
       usd: formatUsd(input.report.costUsd),
     },
+    // One row per model stage under the total, when there was more than one stage.
+    stageCosts:
+      Object.keys(input.report.byStage ?? {}).length > 1
+        ? Object.entries(input.report.byStage ?? {}).map(([stage, t]) => ({
+            stage,
+            calls: t.calls,
+            inputTokens: t.usage.inputTokens,
+            outputTokens: t.usage.outputTokens,
+            cacheReadTokens: t.usage.cacheReadTokens,
+            cacheWriteTokens: t.usage.cacheWriteTokens,
+            usd: formatUsd(t.costUsd),
+          }))
+        : [],
     hasRisks: input.plan.risks.length > 0,
     hasRepairs: input.report.gateRounds.length > 1,
     rounds: input.report.gateRounds.map((r, index) => ({
@@ -130,24 +143,25 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     });
     return { pullRequest, headSha, created: false };
   }
+  let pullRequest: PullRequestRef;
   try {
-    const pullRequest = await input.github.createPullRequest(input.repo, {
+    pullRequest = await input.github.createPullRequest(input.repo, {
       head: input.checkout.branch,
       base: input.base,
       title: input.title,
       body: input.body,
       draft: input.draft,
     });
-    return { pullRequest, headSha, created: true };
   } catch (error) {
-    // A 502 or a timeout can come after GitHub made the PR: look before failing, or a retry
-    // of the job would open a second one.
+    // A 502 or a dropped connection can come after GitHub created the pull request; a
+    // retry of the POST (or of the job) would then open a second one. Look before failing.
     const made = await input.github
       .findPullRequest(input.repo, input.checkout.branch)
       .catch(() => undefined);
     if (!made) throw error;
-    return { pullRequest: made, headSha, created: true };
+    pullRequest = made;
   }
+  return { pullRequest, headSha, created: true };
 }
 
 /**

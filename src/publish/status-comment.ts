@@ -114,7 +114,7 @@ export class StatusComment {
     initial: StatusView,
     /** Asked at every update, so the checklist shows live durations. */
     private readonly durations?: () => Partial<Record<StatusStep, number>>,
-    /** The comment the receiver created for this job (Job.statusCommentId): edited, never searched for. */
+    /** The comment the receiver created for this job, when known: edited, never searched for. */
     commentId?: number,
   ) {
     this.#view = initial;
@@ -143,5 +143,29 @@ export class StatusComment {
       }
     }
     await this.github.updateComment(this.repo, this.#commentId, body);
+  }
+}
+
+/**
+ * Posts a job's first status comment, guarded against a lost answer: when the POST fails
+ * (a 502 or a dropped connection can come after GitHub created the comment), the comment
+ * of this job is looked for by its marker before the error goes on, so a retried delivery
+ * does not leave two status comments.
+ */
+export async function createStatusComment(
+  github: GitHub,
+  repo: RepoRef,
+  issueNumber: number,
+  jobId: string,
+  body: string,
+): Promise<{ id: number }> {
+  try {
+    return await github.createComment(repo, issueNumber, body);
+  } catch (error) {
+    // The job id is the first key of the marker's JSON (see renderStatus).
+    const marker = `${STATUS_MARKER} ${JSON.stringify({ job: jobId }).slice(0, -1)}`;
+    const made = await github.findComment(repo, issueNumber, marker).catch(() => undefined);
+    if (!made) throw error;
+    return { id: made.id };
   }
 }

@@ -33,7 +33,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(() => {
   // The child runs the built code: a stale dist/ would test something else.
-  for (const file of ["queue/sqlite-queue", "queue/sqlite-schema", "publish/pull-request"]) {
+  for (const file of ["queue/sqlite-queue", "queue/sqlite-store", "publish/pull-request"]) {
     const built = statSync(path.resolve(`dist/${file}.js`), { throwIfNoEntry: false });
     if (!built || built.mtimeMs < statSync(path.resolve(`src/${file}.ts`)).mtimeMs) {
       throw new Error(`dist/${file}.js is missing or older than its source: run npm run build`);
@@ -54,7 +54,7 @@ beforeEach(async () => {
   workDir = path.join(dir, "work");
   queue = createSqliteQueue({ file: dbFile, pollMs: 20 });
   probot = new Probot({ ...testProbotOptions(), baseUrl: fake.url });
-  await probot.load(createApp({ queue, dedupe: queue.deliveries, botLogin: BOT }));
+  await probot.load(createApp({ queue, botLogin: BOT }));
 });
 
 afterEach(async () => {
@@ -140,12 +140,12 @@ describe("durable queue under faults", () => {
   it("the same delivery twice, and again after the job finished: one job, one PR", async () => {
     await receive("delivery-1", "issues", labeled());
     await receive("delivery-1", "issues", labeled());
-    expect(queue.jobs()).toHaveLength(1);
+    expect(queue.store.all()).toHaveLength(1);
     const worker = await startWorker();
-    await until(() => queue.jobs()[0]?.state === "done", "the job to finish");
+    await until(() => queue.store.all()[0]?.state === "done", "the job to finish");
     await receive("delivery-1", "issues", labeled());
 
-    expect(queue.jobs()).toMatchObject([{ state: "done", attempt: 1 }]);
+    expect(queue.store.all()).toMatchObject([{ state: "done", attempt: 1 }]);
     expect(fake.pulls.map((p) => p.head.ref)).toEqual([BRANCH]);
     expect(fake.comments).toHaveLength(1);
     expect(fake.comments[0]!.body).toContain(fake.pulls[0]!.html_url);
@@ -170,13 +170,16 @@ describe("durable queue under faults", () => {
     await exited(first.child);
     expect(first.child.signalCode).toBe("SIGKILL");
     expect(pullsAtKill).toBe(0);
-    expect(queue.jobs()).toMatchObject([{ state: "running", attempt: 1 }]);
+    expect(queue.store.all()).toMatchObject([{ state: "running", attempt: 1 }]);
 
     const second = await startWorker();
-    await until(() => queue.jobs()[0]?.state === "done", "the job to finish after the restart");
-    const jobId = queue.jobs()[0]!.id;
+    await until(
+      () => queue.store.all()[0]?.state === "done",
+      "the job to finish after the restart",
+    );
+    const jobId = queue.store.all()[0]!.id;
     expect(second.lines).toContain(`start ${jobId} 2`);
-    expect(queue.jobs()).toMatchObject([{ state: "done", attempt: 2 }]);
+    expect(queue.store.all()).toMatchObject([{ state: "done", attempt: 2 }]);
     expect(fake.pulls).toHaveLength(1);
     expect(statusComments()).toHaveLength(1);
     expect(fake.comments).toHaveLength(1);
@@ -196,11 +199,11 @@ describe("durable queue under faults", () => {
     };
     await exited(first.child);
     expect(first.child.exitCode).toBe(0);
-    const [afterStop] = queue.jobs();
-    expect(["done", "queued"]).toContain(afterStop?.state);
+    const [afterStop] = queue.store.all();
+    expect(["done", "waiting"]).toContain(afterStop?.state);
     if (afterStop?.state !== "done") {
       await startWorker();
-      await until(() => queue.jobs()[0]?.state === "done", "the handed-back job to finish");
+      await until(() => queue.store.all()[0]?.state === "done", "the handed-back job to finish");
     }
     expect(fake.pulls).toHaveLength(1);
     expect(statusComments()).toHaveLength(1);
@@ -212,7 +215,7 @@ describe("durable queue under faults", () => {
       receive("delivery-label", "issues", labeled()),
       receive("delivery-comment", "issue_comment", generateComment()),
     ]);
-    expect(queue.jobs()).toHaveLength(1);
+    expect(queue.store.all()).toHaveLength(1);
     expect(statusComments()).toHaveLength(1);
     expect(
       fake.comments.filter((c) => c.body.includes("already working on this issue")),

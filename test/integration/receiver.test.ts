@@ -106,7 +106,6 @@ describe("receiver", () => {
             at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           },
           mode: "implement",
-          // The worker edits this comment, so a job that runs again never makes a second one.
           statusCommentId: 5001,
         },
       },

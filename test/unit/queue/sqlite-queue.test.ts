@@ -1,20 +1,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PatchsmithError } from "../../../src/core/index.js";
-import type { Job, JobContext } from "../../../src/core/index.js";
+import type { Job } from "../../../src/core/index.js";
 import { createSqliteQueue, type SqliteQueue } from "../../../src/queue/index.js";
 
-const job = (n: number, id = `job-${n}`): Job => ({
-  id,
+const job = (n: number, extra: Partial<Job> = {}, issue = n): Job => ({
+  id: `job-${n}`,
   kind: "issue",
   repo: { owner: "acme", name: "widgets" },
-  number: n,
+  number: issue,
   trigger: { deliveryId: `d-${n}`, actor: "alice", kind: "label", at: "2026-01-01T00:00:00Z" },
   mode: "implement",
-  statusCommentId: 900 + n,
+  ...extra,
 });
 
 function deferred() {
@@ -27,262 +26,212 @@ const until = async (check: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 10));
   }
 };
 
 let dir: string;
-let file: string;
-const opened: SqliteQueue[] = [];
-const open = (options: Partial<Parameters<typeof createSqliteQueue>[0]> = {}) => {
-  const queue = createSqliteQueue({ file, pollMs: 10, leaseMs: 300, backoffMs: 5, ...options });
-  opened.push(queue);
+let open: SqliteQueue[] = [];
+const make = (options: Partial<Parameters<typeof createSqliteQueue>[0]> = {}) => {
+  const queue = createSqliteQueue({
+    file: path.join(dir, "queue.db"),
+    pollMs: 20,
+    retry: { baseDelayMs: 10, maxDelayMs: 40 },
+    ...options,
+  });
+  open.push(queue);
   return queue;
 };
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "patchsmith-queue-"));
-  file = path.join(dir, "data", "queue.db");
+  dir = await mkdtemp(path.join(os.tmpdir(), "patchsmith-sqlite-"));
 });
-
 afterEach(async () => {
-  for (const queue of opened.splice(0)) await queue.close();
+  for (const q of open) await q.close();
+  open = [];
   await rm(dir, { recursive: true, force: true });
 });
 
 describe("createSqliteQueue", () => {
-  it("stores the job before enqueue resolves, in WAL mode, and a reopened db still has it", async () => {
-    const first = open();
-    expect(await first.enqueue(job(1), "k1")).toBe(true);
-    // Another connection sees the committed row at once: the webhook can be acknowledged.
-    const other = new Database(file, { readonly: true });
-    expect(other.prepare("SELECT id, state FROM jobs").all()).toEqual([
-      { id: "job-1", state: "queued" },
-    ]);
-    expect(other.pragma("journal_mode", { simple: true })).toBe("wal");
-    other.close();
-    await first.close();
-
-    const second = open();
-    const seen: { job: Job; ctx: JobContext }[] = [];
-    second.process(async (j, ctx) => void seen.push({ job: j, ctx }), 1);
-    await second.drain();
-    expect(seen.map((s) => [s.job.id, s.job.statusCommentId, s.ctx.attempt])).toEqual([
-      ["job-1", 901, 1],
-    ]);
-    expect(second.jobs()).toMatchObject([{ id: "job-1", state: "done", attempt: 1 }]);
+  it("stores the job before submit resolves, so another process sees it", async () => {
+    const receiver = make();
+    expect(await receiver.submit(job(1), "k1")).toEqual({ outcome: "queued", jobId: "job-1" });
+    await receiver.close();
+    const reader = make();
+    expect(reader.store.all().map((j) => [j.id, j.state])).toEqual([["job-1", "waiting"]]);
   });
 
-  it("refuses a second job for a key while one is queued or running, and takes one after", async () => {
-    const queue = open();
+  it("makes one job of a delivery however often it arrives, also after it finished and a restart", async () => {
+    const first = make();
+    const ran: string[] = [];
+    first.process(async (j) => void ran.push(j.id), 1);
+    expect(await first.claimDelivery("d-1")).toBe(true);
+    await first.submit(job(1), "k1");
+    expect(await first.claimDelivery("d-1")).toBe(false);
+    await first.drain();
+    await first.close();
+    const second = make();
+    second.process(async (j) => void ran.push(j.id), 1);
+    expect(await second.claimDelivery("d-1")).toBe(false);
+    // Even a receiver that skipped the claim cannot store it twice.
+    expect(await second.submit(job(1, { id: "job-1b" }), "k1")).toEqual({
+      outcome: "folded",
+      jobId: "job-1",
+    });
+    await second.drain();
+    expect(ran).toEqual(["job-1"]);
+  });
+
+  it("lets a delivery whose receiver failed (or died before settling) be claimed again", async () => {
+    let t = 1_000_000;
+    const queue = make({ now: () => t });
+    expect(await queue.claimDelivery("d-x")).toBe(true);
+    await queue.settleDelivery("d-x", false);
+    expect(await queue.claimDelivery("d-x")).toBe(true);
+    expect(await queue.claimDelivery("d-x")).toBe(false); // in progress elsewhere
+    t += 61_000; // that receiver died without settling
+    expect(await queue.claimDelivery("d-x")).toBe(true);
+    await queue.settleDelivery("d-x", true);
+    t += 2 * 24 * 3600_000;
+    expect(await queue.claimDelivery("d-x")).toBe(false);
+  });
+
+  it("runs one job per issue: a repeat folds into the active one, new instructions wait behind", async () => {
+    const queue = make();
     const gate = deferred();
-    queue.process(() => gate.promise, 2);
-    expect(await queue.enqueue(job(1, "a"), "k")).toBe(true);
-    expect(await queue.enqueue(job(1, "b"), "k")).toBe(false);
-    await until(() => queue.jobs()[0]?.state === "running");
-    expect(await queue.enqueue(job(1, "c"), "k")).toBe(false);
+    const ran: string[] = [];
+    queue.process(async (j) => {
+      ran.push(j.id);
+      if (j.id === "job-1") await gate.promise;
+    }, 2);
+    await queue.submit(job(1, {}, 7), "i7");
+    await until(() => ran.length === 1);
+    // label and /generate together: the same request
+    expect(await queue.submit(job(2, {}, 7), "i7")).toEqual({ outcome: "folded", jobId: "job-1" });
+    expect(await queue.submit(job(3, { instructions: "add a test" }, 7), "i7")).toEqual({
+      outcome: "behind",
+      jobId: "job-3",
+    });
+    expect(await queue.submit(job(4, { mode: "docs" }, 7), "i7")).toEqual({
+      outcome: "folded",
+      jobId: "job-3",
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ran).toEqual(["job-1"]); // job-3 waits although a slot is free
     gate.resolve();
     await queue.drain();
-    expect(await queue.enqueue(job(1, "d"), "k")).toBe(true);
+    expect(ran).toEqual(["job-1", "job-3"]);
+  });
+
+  it("retries retryable failures with backoff and gives up after maxAttempts; user errors once", async () => {
+    const queue = make({ retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 } });
+    const attempts: Record<string, number[]> = {};
+    queue.process(async (j, { attempt }) => {
+      (attempts[j.id] ??= []).push(attempt);
+      if (j.id === "job-1")
+        throw new PatchsmithError("GitHub 502", { isRetryable: true, userMessage: "later" });
+      if (j.id === "job-2") throw new PatchsmithError("no permission", { userMessage: "ask" });
+      if (j.id === "job-3" && attempt === 1)
+        throw new PatchsmithError("overloaded", { isRetryable: true });
+    }, 3);
+    await queue.submit(job(1), "a");
+    await queue.submit(job(2), "b");
+    await queue.submit(job(3), "c");
     await queue.drain();
-    expect(queue.jobs().map((j) => [j.id, j.state])).toEqual([
-      ["a", "done"],
-      ["d", "done"],
-    ]);
+    expect(attempts).toEqual({ "job-1": [1, 2, 3], "job-2": [1], "job-3": [1, 2] });
+    const states = Object.fromEntries(queue.store.all().map((j) => [j.id, j.state]));
+    expect(states).toEqual({ "job-1": "failed", "job-2": "failed", "job-3": "done" });
   });
 
-  it("remembers delivery ids across a restart, and forgets one on request", async () => {
-    const first = open();
-    expect(first.deliveries.firstSeen("delivery-1")).toBe(true);
-    expect(first.deliveries.firstSeen("delivery-1")).toBe(false);
-    await first.close();
-    const second = open();
-    expect(second.deliveries.firstSeen("delivery-1")).toBe(false);
-    second.deliveries.forget("delivery-1");
-    expect(second.deliveries.firstSeen("delivery-1")).toBe(true);
-  });
-
-  it("lets a redelivery in when the process that first saw it died before storing a job", async () => {
-    const queue = open();
-    const raw = new Database(file);
-    const insert = raw.prepare("INSERT INTO deliveries (id, seen_at, owner) VALUES (?, ?, ?)");
-    const dead = `${os.hostname()}:99999999:gone`;
-    insert.run("crashed-before-enqueue", Date.now(), dead);
-    insert.run("crashed-after-enqueue", Date.now(), dead);
-    insert.run("still-in-flight", Date.now(), `${os.hostname()}:${process.ppid}:alive`);
-    raw.close();
-    await queue.enqueue(
-      { ...job(5), trigger: { ...job(5).trigger, deliveryId: "crashed-after-enqueue" } },
-      "k5",
-    );
-    expect(queue.deliveries.firstSeen("crashed-before-enqueue")).toBe(true);
-    expect(queue.deliveries.firstSeen("crashed-before-enqueue")).toBe(false);
-    expect(queue.deliveries.firstSeen("crashed-after-enqueue")).toBe(false);
-    expect(queue.deliveries.firstSeen("still-in-flight")).toBe(false);
-  });
-
-  it("keeps delivery ids for the TTL (at least 3 days) and then lets them in again", async () => {
-    let clock = 1_000_000;
-    const queue = open({ now: () => clock });
-    expect(queue.deliveries.firstSeen("d")).toBe(true);
-    clock += 3 * 24 * 60 * 60 * 1000;
-    expect(queue.deliveries.firstSeen("d")).toBe(false);
-    clock += 1.1 * 24 * 60 * 60 * 1000;
-    expect(queue.deliveries.firstSeen("d")).toBe(true);
-  });
-
-  it("runs at most N jobs at once", async () => {
-    const queue = open();
-    let activeNow = 0;
+  it("never runs more than the configured concurrency", async () => {
+    const queue = make();
+    let active = 0;
     let peak = 0;
     queue.process(async () => {
-      activeNow++;
-      peak = Math.max(peak, activeNow);
-      await new Promise((r) => setTimeout(r, 20));
-      activeNow--;
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 30));
+      active--;
     }, 2);
-    for (let i = 1; i <= 5; i++) await queue.enqueue(job(i), `k${i}`);
+    for (let i = 1; i <= 6; i++) await queue.submit(job(i), `k${i}`);
     await queue.drain();
     expect(peak).toBe(2);
-    expect(queue.jobs().every((j) => j.state === "done")).toBe(true);
   });
 
-  it("retries a retryable error with backoff, and never a user error", async () => {
-    const queue = open({ maxAttempts: 3 });
-    const attempts: Record<string, number[]> = {};
-    queue.process(async (j, ctx) => {
-      (attempts[j.id] ??= []).push(ctx.attempt);
-      if (j.id === "flaky" && ctx.attempt < 3) {
-        throw new PatchsmithError("GitHub 502", { isRetryable: true });
-      }
-      if (j.id === "user") throw new PatchsmithError("the issue is empty");
-      if (j.id === "down") throw new PatchsmithError("still down", { isRetryable: true });
-    }, 1);
-    await queue.enqueue(job(1, "flaky"), "k1");
-    await queue.enqueue(job(2, "user"), "k2");
-    await queue.enqueue(job(3, "down"), "k3");
+  it("takes up a job again when its worker stops renewing the lease", async () => {
+    const dead = make({ leaseMs: 150, heartbeatMs: 10_000 }); // heartbeats never come
+    const stuck = deferred();
+    dead.process(async () => stuck.promise, 1);
+    await dead.submit(job(1), "k1");
+    await until(() => dead.store.get("job-1")?.state === "running");
+    const alive = make({ leaseMs: 150, heartbeatMs: 30 });
+    const ran: number[] = [];
+    alive.process(async (_j, { attempt }) => void ran.push(attempt), 1);
+    await until(() => alive.store.get("job-1")?.state === "done");
+    expect(ran).toEqual([2]);
+    stuck.resolve();
+    await new Promise((r) => setTimeout(r, 30));
+    // The first worker's late finish changes nothing.
+    expect(alive.store.get("job-1")?.attempt).toBe(2);
+  });
+
+  it("cancels a waiting job and aborts a running one", async () => {
+    const queue = make();
+    const seen: string[] = [];
+    queue.process(
+      (j, { signal }) =>
+        new Promise<void>((_resolve, reject) => {
+          seen.push(j.id);
+          signal.addEventListener("abort", () => reject(signal.reason));
+        }),
+      1,
+    );
+    await queue.submit(job(1), "a");
+    await queue.submit(job(2), "b");
+    await until(() => seen.length === 1);
+    expect(await queue.cancel("b")).toBe(true);
+    expect(await queue.cancel("a")).toBe(true);
     await queue.drain();
-    expect(attempts).toEqual({ flaky: [1, 2, 3], user: [1], down: [1, 2, 3] });
-    expect(queue.jobs().map((j) => [j.id, j.state, j.lastError])).toEqual([
-      ["flaky", "done", null],
-      ["user", "failed", "the issue is empty"],
-      ["down", "failed", "still down"],
+    expect(seen).toEqual(["job-1"]);
+    expect(queue.store.all().map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
+    expect(await queue.cancel("a")).toBe(false);
+  });
+
+  it("on close lets a short job finish and hands a long one back", async () => {
+    const queue = make({ graceMs: 100 });
+    queue.process(async (j, { signal }) => {
+      const ms = j.id === "job-1" ? 20 : 5_000;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        signal.addEventListener("abort", () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }, 2);
+    await queue.submit(job(1), "a");
+    await queue.submit(job(2), "b");
+    await until(() => queue.store.all().every((j) => j.state === "running"));
+    await queue.close();
+    const after = make();
+    expect(after.store.all().map((j) => [j.id, j.state, j.attempt])).toEqual([
+      ["job-1", "done", 1],
+      ["job-2", "waiting", 0],
     ]);
   });
+});
 
-  it("a job whose worker stopped heartbeating is taken by another worker after the lease", async () => {
-    const first = open({ leaseMs: 150, graceMs: 20 });
-    const second = open({ leaseMs: 150 });
-    const started = deferred();
-    // The first worker takes the job and then hangs with its heartbeat stopped (a frozen process).
-    first.process(async () => {
-      started.resolve();
-      await new Promise(() => {});
-    }, 1);
-    await first.enqueue(job(1), "k1");
-    await started.promise;
-    // Another owner's stale lease: the first worker's heartbeat finds it lost, nobody renews it.
-    const raw = new Database(file);
-    raw.prepare("UPDATE jobs SET lease_owner = 'elsewhere:1:x'").run();
-    raw.close();
-    const ran: number[] = [];
-    second.process(async (_j, ctx) => void ran.push(ctx.attempt), 1);
-    await until(() => ran.length === 1);
-    expect(ran).toEqual([2]);
-    await until(() => second.jobs()[0]?.state === "done");
-  });
-
-  it("a lease held by a dead process of this host is released at start", async () => {
-    const first = open({ leaseMs: 60_000 });
-    await first.enqueue(job(1), "k1");
-    await first.close();
-    const raw = new Database(file);
-    // A pid far beyond pid_max is never alive.
-    raw
-      .prepare("UPDATE jobs SET state = 'running', attempt = 1, lease_owner = ?, lease_until = ?")
-      .run(`${os.hostname()}:99999999:dead`, Date.now() + 60_000);
-    raw.close();
-    const second = open({ leaseMs: 60_000 });
-    const ran: number[] = [];
-    second.process(async (_j, ctx) => void ran.push(ctx.attempt), 1);
-    await second.drain();
-    expect(ran).toEqual([2]);
-  });
-
-  it("fails a job that lost its lease on every attempt instead of looping", async () => {
-    const queue = open({ maxAttempts: 2 });
-    await queue.enqueue(job(1), "k1");
-    const raw = new Database(file);
-    raw
-      .prepare(
-        "UPDATE jobs SET state = 'running', attempt = 2, lease_owner = 'x:1:y', lease_until = 0",
-      )
-      .run();
-    raw.close();
-    const ran: string[] = [];
-    queue.process(async (j) => void ran.push(j.id), 1);
-    await queue.drain();
-    expect(ran).toEqual([]);
-    expect(queue.jobs()).toMatchObject([{ state: "failed" }]);
-  });
-
-  it("cancels a queued job, and aborts a running one (also from another process)", async () => {
-    const worker = open();
-    const receiver = open();
-    const signals: AbortSignal[] = [];
-    worker.process(async (_j, ctx) => {
-      signals.push(ctx.signal);
-      await new Promise((_, reject) =>
-        ctx.signal.addEventListener("abort", () => reject(new Error("aborted"))),
-      );
-    }, 1);
-    await receiver.enqueue(job(1), "k1");
-    await until(() => signals.length === 1);
-    await receiver.enqueue(job(2), "k2");
-    expect(await receiver.cancel("k2")).toBe(true);
-    // The receiver's process has no handle on the running job: the worker sees the flag.
-    expect(await receiver.cancel("k1")).toBe(true);
-    await until(() => signals[0]!.aborted);
-    await worker.drain();
-    expect(receiver.jobs().map((j) => [j.id, j.state])).toEqual([
-      ["job-1", "cancelled"],
-      ["job-2", "cancelled"],
-    ]);
-    expect(await receiver.cancel("k1")).toBe(false);
-  });
-
-  it("close() waits for a running job within the grace period", async () => {
-    const queue = open({ graceMs: 2000 });
-    let finished = false;
-    queue.process(async () => {
-      await new Promise((r) => setTimeout(r, 50));
-      finished = true;
-    }, 1);
-    await queue.enqueue(job(1), "k1");
-    await until(() => queue.jobs()[0]?.state === "running");
-    await queue.close();
-    expect(finished).toBe(true);
-    await expect(queue.enqueue(job(2), "k2")).rejects.toThrow(/closed/);
-    const reopened = open();
-    expect(reopened.jobs()).toMatchObject([{ id: "job-1", state: "done" }]);
-  });
-
-  it("close() past the grace period aborts the job and hands it back for the next worker", async () => {
-    const queue = open({ graceMs: 50, leaseMs: 60_000 });
-    let signal: AbortSignal | undefined;
-    queue.process(async (_j, ctx) => {
-      signal = ctx.signal;
-      await new Promise(() => {});
-    }, 1);
-    await queue.enqueue(job(1), "k1");
-    await until(() => signal !== undefined);
-    await queue.close();
-    expect(signal!.aborted).toBe(true);
-    const next = open({ leaseMs: 60_000 });
-    expect(next.jobs()).toMatchObject([{ state: "queued", attempt: 1 }]);
-    const ran: number[] = [];
-    next.process(async (_j, ctx) => void ran.push(ctx.attempt), 1);
-    await next.drain();
-    expect(ran).toEqual([2]);
+describe("fold policy", () => {
+  it("never folds review feedback; an issue trigger with a job waiting folds into it", async () => {
+    const { decide } = await import("../../../src/queue/index.js");
+    const running = [{ id: "a", state: "running" as const, mode: "implement" as const }];
+    const feedback = job(9, { kind: "feedback", feedback: { commentIds: [1] } });
+    expect(decide(feedback, running)).toEqual({ outcome: "behind", jobId: "job-9" });
+    expect(decide(feedback, [])).toEqual({ outcome: "queued", jobId: "job-9" });
+    const waiting = [...running, { id: "b", state: "waiting" as const, mode: "docs" as const }];
+    expect(decide(job(8, { instructions: "x" }), waiting)).toEqual({
+      outcome: "folded",
+      jobId: "b",
+    });
   });
 });
