@@ -7,14 +7,16 @@
  * comment on an issue. On patchsmith's own pull requests, reviews, thread replies,
  * `/generate` or a mention, and failed CI on the head become feedback or ci-repair jobs;
  * `/generate` on any other pull request gets a polite pointer.
- * `/cancel` removes a queued run. `/approve` is recognised but left to the pipeline.
+ * Every other command (`/plan`, `/approve`, `/cancel`, `/retry`, `/undo`, `/help`, an unknown
+ * `/word`) goes to src/commands/. Labels `patchsmith:<mode>` choose the mode.
  */
 import type { ApplicationFunction, Probot } from "probot";
 import { defaultRepoConfig, type RepoConfig } from "./config/index.js";
-import type { GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
-import { render, userMessageOf } from "./core/index.js";
+import type { EnqueueResult, GitHub, JobQueue, Logger, Mode, RepoRef } from "./core/index.js";
+import { MODES, render, userMessageOf } from "./core/index.js";
+import { handleCommand, modeList } from "./commands/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
-import { renderStatus } from "./publish/index.js";
+import { createStatusComment, renderStatus } from "./publish/index.js";
 import {
   approvalOf,
   botVerdict,
@@ -34,6 +36,7 @@ import {
   isBot,
   issueKey,
   labeledEvent,
+  modeOfLabel,
   parseCommand,
   toJob,
   type Command,
@@ -221,15 +224,23 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         eventLog.info("ignored: delivery already handled");
         return;
       }
+      // The queue's memory of deliveries outlives this process (a redelivery after a restart).
+      const durable = deps.queue.claimDelivery ? deps.queue : undefined;
+      if (durable && !(await durable.claimDelivery!(event.deliveryId))) {
+        eventLog.info("ignored: delivery already handled (queue store)");
+        return;
+      }
       try {
         const github = withOutboundRedaction(githubFor(octokit), redactor);
         await authorizeAndEnqueue(event, command, github, eventLog, {
           humanActor: verdict === "human",
           configFor,
         });
+        await durable?.settleDelivery?.(event.deliveryId, true);
       } catch (error) {
         // Let a redelivery of this webhook try again.
         dedupe.forget(event.deliveryId);
+        await durable?.settleDelivery?.(event.deliveryId, false).catch(() => undefined);
         throw error;
       }
     }
@@ -260,32 +271,32 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         }
       };
 
-      if (event.isPullRequest) {
-        if (command.name !== "generate") return;
+      if (event.isPullRequest && command.name === "generate") {
         eventLog.info("refused: /generate on a pull request");
         await replyOnce("reply-pull-request.md");
         return;
       }
+      if (event.isPullRequest && !PULL_REQUEST_COMMANDS.has(command.name)) return;
       // An allowed bot is trusted by the repository's own configuration: apps cannot be
       // collaborators, so GitHub would report no permission for them.
       if (trust.humanActor) {
         const permission = await checkPermission(github, repo, actor);
         if (!permission.allowed) {
+          // Anyone may start a line with `/word` without meaning us: no reply for an unknown one.
+          if (command.name === "unknown") return;
           eventLog.info({ permission: permission.permission }, "refused: not allowed to trigger");
           await replyOnce("reply-not-allowed.md", { permission: permission.permission });
           return;
         }
       }
-      if (command.name === "approve") {
-        eventLog.info("ignored: /approve is handled by the pipeline");
-        return;
-      }
       let approvedBodySha256: string | undefined;
-      if (command.name === "generate") {
+      // Whatever starts a run (and spends the model budget) passes approval and quota.
+      if (STARTS_RUN.has(command.name)) {
         const config = await trust.configFor();
         const approval = await approvalOf(github, repo, event, config);
         const addedApproval =
-          event.addedLabel !== undefined && event.addedLabel !== config.trigger.label.toLowerCase();
+          event.addedLabel !== undefined &&
+          event.addedLabel === config.trigger.approvalLabel.toLowerCase();
         if (approval.kind === "needs-approval") {
           eventLog.info(
             { author: approval.author },
@@ -318,10 +329,27 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       const target =
         event.commentId !== undefined ? { commentId: event.commentId } : { issueNumber: number };
       await github.addReaction(repo, target, "eyes");
-      if (command.name === "cancel") {
-        const cancelled = await deps.queue.cancel(issueKey(repo, number));
-        eventLog.info({ cancelled }, "cancel requested");
-        await reply("reply-cancelled.md", { cancelled });
+      const config = await trust.configFor();
+      if (command.name !== "generate") {
+        const context = { github, queue: deps.queue, event, log: eventLog };
+        await handleCommand(
+          {
+            ...context,
+            label: config.trigger.label,
+            allowedModes: config.trigger.modes,
+            ...(approvedBodySha256 ? { approvedBodySha256 } : {}),
+          },
+          command,
+        );
+        return;
+      }
+      if (!config.trigger.modes.includes(command.mode)) {
+        eventLog.info({ mode: command.mode }, "refused: mode not allowed");
+        await reply("reply-command-refused.md", {
+          message: `mode \`${command.mode}\` is not allowed in this repository; allowed: ${modeList(config.trigger.modes)} (trigger.modes in .github/patchsmith.yml).`,
+        });
+        if (event.commentId !== undefined)
+          await github.addReaction(repo, { commentId: event.commentId }, "confused");
         return;
       }
 
@@ -340,14 +368,22 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       });
       // The status comment exists before the job can start, so the worker always finds it
       // (findComment returns the newest one) and never races to create a second one.
-      const status = await github.createComment(
+      const status = await createStatusComment(
+        github,
         repo,
         number,
-        await queuedStatus(job.id, actor, command.mode),
+        job.id,
+        await queuedStatus(job.id, actor, command.mode, command.instructions),
       );
-      let queued: boolean;
+      job.statusCommentId = status.id;
+      let result: EnqueueResult;
       try {
-        queued = await deps.queue.enqueue(job, issueKey(repo, number));
+        const key = issueKey(repo, number);
+        result = deps.queue.submit
+          ? await deps.queue.submit(job, key)
+          : (await deps.queue.enqueue(job, key))
+            ? { outcome: "queued", jobId: job.id }
+            : { outcome: "folded", jobId: job.id };
       } catch (error) {
         // Never leave a "queued" status behind for a job that does not exist.
         const message = userMessageOf(error);
@@ -358,8 +394,17 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         );
         throw error;
       }
-      if (!queued) {
-        eventLog.info("refused: a run for this issue is already queued or running");
+      if (result.outcome === "behind") {
+        eventLog.info({ jobId: job.id, after: result.jobId }, "job queued behind the running one");
+        await github.updateComment(
+          repo,
+          status.id,
+          await render("github/reply-queued-behind.md", { actor }),
+        );
+        return;
+      }
+      if (result.outcome === "folded") {
+        eventLog.info({ into: result.jobId }, "folded into the run already queued or running");
         await github.updateComment(
           repo,
           status.id,
@@ -376,11 +421,15 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         name: context.payload.repository.name,
       };
       const config = await repoConfigFor(context.octokit, repo);
+      // `patchsmith:tests` and the like: the trigger label with a mode.
+      const modeLabels = MODES.map((m) => `${config.trigger.label}:${m}`);
       const event = labeledEvent(context.id, context.payload, config.trigger.label, undefined, [
         config.trigger.approvalLabel,
+        ...modeLabels,
       ]);
       if (!event) return;
-      await accept(event, { name: "generate", mode: "implement" }, context.octokit, config);
+      const mode = modeOfLabel(context.payload.label?.name, config.trigger.label);
+      await accept(event, { name: "generate", mode: mode ?? "implement" }, context.octokit, config);
     });
 
     app.on("issue_comment.created", async (context) => {
@@ -406,6 +455,23 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   };
 }
 
-function queuedStatus(jobId: string, actor: string, mode: Mode): Promise<string> {
-  return renderStatus({ jobId, actor, mode, current: "queued", outcome: "running" });
+/** On a pull request: these; `/generate` gets a pointer, the rest is left to review feedback. */
+const PULL_REQUEST_COMMANDS: ReadonlySet<string> = new Set(["undo", "cancel", "help", "unknown"]);
+/** Commands that start a run, so pass the outside-contributor approval and the quotas. */
+const STARTS_RUN: ReadonlySet<string> = new Set(["generate", "plan", "approve", "retry"]);
+
+function queuedStatus(
+  jobId: string,
+  actor: string,
+  mode: Mode,
+  instructions?: string,
+): Promise<string> {
+  return renderStatus({
+    jobId,
+    actor,
+    mode,
+    current: "queued",
+    outcome: "running",
+    ...(instructions ? { instructions } : {}),
+  });
 }

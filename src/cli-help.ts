@@ -12,10 +12,26 @@ export const COMMANDS: CommandHelp[] = [
   {
     name: "serve",
     summary: "Run the GitHub App: webhooks, /healthz, /metrics and the worker in one process.",
-    usage: "patchsmith serve",
+    usage: "patchsmith serve [--no-worker]",
     details:
-      "Listens on PORT (default 3000). With no APP_ID/PRIVATE_KEY it starts the registration page, which creates the app from app.yml and writes .env.",
+      "Listens on PORT (default 3000). With no APP_ID/PRIVATE_KEY it starts the registration page, which creates the app from app.yml and writes .env. Jobs are stored in the durable queue under PATCHSMITH_DATA_DIR before the webhook is answered. --no-worker only receives and stores jobs; run `patchsmith worker` beside it on the same machine.",
     example: "PORT=3000 patchsmith serve",
+  },
+  {
+    name: "worker",
+    summary: "Run jobs from the durable queue, without a web server.",
+    usage: "patchsmith worker",
+    details:
+      "Takes jobs from the SQLite queue in PATCHSMITH_DATA_DIR (the same directory `serve --no-worker` writes to), PATCHSMITH_CONCURRENCY at a time. SIGTERM stops taking jobs and hands running ones back after a grace period.",
+    example: "PATCHSMITH_DATA_DIR=/var/lib/patchsmith patchsmith worker",
+  },
+  {
+    name: "redeliver",
+    summary: "Ask GitHub to redeliver the app's webhooks that failed.",
+    usage: "patchsmith redeliver [--since 1h] [--dry-run]",
+    details:
+      "Lists the app's webhook deliveries since then (app JWT: APP_ID and PRIVATE_KEY) and asks GitHub to redeliver each failed one that was not delivered since. --dry-run only lists them.",
+    example: "patchsmith redeliver --since 6h --dry-run",
   },
   {
     name: "run",

@@ -10,6 +10,7 @@ import { pino } from "pino";
 import type { Env } from "./config/index.js";
 import { loadDotEnv, parseEnv, requireWorkerEnv } from "./config/index.js";
 import type { LanguageModel, Logger, Mode } from "./core/index.js";
+import type { OctokitLike } from "./github/index.js";
 import { ConfigError, MODES } from "./core/index.js";
 import { createProgress } from "./cli-progress.js";
 import { commandHelp, usage } from "./cli-help.js";
@@ -53,7 +54,11 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   try {
     switch (command) {
       case "serve":
-        return await serve(deps);
+        return await serve(deps, rest);
+      case "worker":
+        return await workerCommand(deps);
+      case "redeliver":
+        return await redeliverCommand(rest, deps, io);
       case "run":
         return await runLocal(rest, deps, io);
       case "localize":
@@ -163,10 +168,56 @@ function requireGitRepo(dir: string): string {
   return top;
 }
 
-async function serve(deps: CliDeps): Promise<number> {
+async function serve(deps: CliDeps, args: string[] = []): Promise<number> {
+  const values = parse(args, { "no-worker": { type: "boolean", default: false } });
   const { startServer } = await import("./server.js");
-  await startServer(parseEnv(deps.env));
+  await startServer(parseEnv(deps.env), { worker: !values["no-worker"] });
   return new Promise<number>(() => {}); // runs until the process is stopped
+}
+
+async function workerCommand(deps: CliDeps): Promise<number> {
+  const env = parseEnv(deps.env);
+  requireWorkerEnv(env, { github: true });
+  const { startWorker } = await import("./server.js");
+  await startWorker(env);
+  return new Promise<number>(() => {}); // runs until SIGTERM
+}
+
+async function redeliverCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
+  const values = parse(args, {
+    since: { type: "string", default: "1h" },
+    "dry-run": { type: "boolean", default: false },
+  });
+  const { parseDuration, redeliverFailed } = await import("./github/index.js");
+  const ms = parseDuration(values.since as string);
+  if (ms === undefined) throw new UsageError("--since takes a duration such as 30m, 1h or 3d");
+  const env = parseEnv(deps.env);
+  if (!env.APP_ID || (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)) {
+    throw new ConfigError("environment", [
+      "redeliver signs as the app: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH)",
+    ]);
+  }
+  const privateKey = env.PRIVATE_KEY ?? (await readFile(env.PRIVATE_KEY_PATH!, "utf8"));
+  const { Probot } = await import("probot");
+  const probot = new Probot({
+    appId: env.APP_ID,
+    privateKey,
+    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+  });
+  const appOctokit = (await probot.auth()) as unknown as OctokitLike;
+  const result = await redeliverFailed(appOctokit, {
+    since: new Date(Date.now() - ms),
+    dryRun: Boolean(values["dry-run"]),
+  });
+  const verb = values["dry-run"] ? "would redeliver" : "redelivered";
+  for (const d of result.redelivered)
+    io.stdout(`${verb} ${d.guid} (${d.event}, first delivered ${d.deliveredAt})\n`);
+  for (const f of result.failed)
+    io.stderr(`patchsmith: could not redeliver ${f.guid}: ${f.error}\n`);
+  io.stdout(
+    `${result.redelivered.length} failed deliveries ${verb}, of ${result.scanned} since ${values.since as string}\n`,
+  );
+  return result.failed.length > 0 ? 1 : 0;
 }
 
 async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<number> {

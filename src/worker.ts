@@ -11,6 +11,7 @@ import type {
   CommandRunner,
   GitHub,
   Job,
+  JobContext,
   JobHandler,
   LanguageModel,
   Logger,
@@ -18,17 +19,23 @@ import type {
   Metrics,
   Workspace,
 } from "./core/index.js";
-import { createRedactor } from "./core/index.js";
+import { createRedactor, emptyUsage } from "./core/index.js";
 import { withLogRedaction, withModelRedaction, withOutboundRedaction } from "./security/index.js";
 import {
+  CircuitBreaker,
   createAnthropicModel,
+  createFallbackModel,
   createMeteredModel,
   createOpenAICompatibleModel,
+  createPriceTable,
+  createStageModels,
+  parseProviderList,
 } from "./llm/index.js";
 import {
   recordJobMetrics,
   runFeedbackJob,
   runIssueJob,
+  runUndoJob,
   type JobOutcome,
 } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
@@ -54,34 +61,71 @@ export function workDirOf(env: Env): string {
   return env.PATCHSMITH_WORK_DIR ?? path.join(os.tmpdir(), "patchsmith");
 }
 
+/** Durable state (the embedded queue's database): PATCHSMITH_DATA_DIR or <work dir>/data. */
+export function dataDirOf(env: Env): string {
+  return env.PATCHSMITH_DATA_DIR ?? path.join(workDirOf(env), "data");
+}
+
 export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => CommandRunner {
   return (dir) => createSandboxRunner({ root: dir, mode: env.SANDBOX, logger });
 }
 
+/**
+ * The process-wide model: the configured provider, then the PATCHSMITH_FALLBACK chain, each
+ * with its own circuit breaker, shared by every job so an outage is noticed once.
+ */
 export function createBaseModel(env: Env, logger: Logger): LanguageModel {
   requireWorkerEnv(env, { github: false });
-  const modelsByStage = env.PATCHSMITH_PLAN_MODEL ? { plan: env.PATCHSMITH_PLAN_MODEL } : undefined;
-  if (env.PATCHSMITH_PROVIDER === "openai-compatible") {
-    return createOpenAICompatibleModel({
-      baseURL: env.OPENAI_BASE_URL!,
-      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
-      model: env.PATCHSMITH_MODEL,
-      ...(modelsByStage ? { modelsByStage } : {}),
+  const stageEnv: Record<string, string | undefined> = {
+    plan: env.PATCHSMITH_PLAN_MODEL,
+    implement: env.PATCHSMITH_IMPLEMENT_MODEL,
+    repair: env.PATCHSMITH_REPAIR_MODEL,
+    feedback: env.PATCHSMITH_FEEDBACK_MODEL,
+  };
+  const modelsByStage = Object.fromEntries(
+    Object.entries(stageEnv).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const prices = createPriceTable(env.PATCHSMITH_PRICES ?? {});
+  const make = (
+    provider: "anthropic" | "openai-compatible",
+    model: string,
+    byStage?: Record<string, string>,
+  ): LanguageModel => {
+    const breaker = new CircuitBreaker(`${provider}:${model}`);
+    if (provider === "openai-compatible") {
+      return createOpenAICompatibleModel({
+        baseURL: env.OPENAI_BASE_URL!,
+        ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+        model,
+        ...(byStage ? { modelsByStage: byStage } : {}),
+        prices,
+        breaker,
+        logger,
+      });
+    }
+    return createAnthropicModel({
+      apiKey: env.ANTHROPIC_API_KEY!,
+      ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+      model,
+      ...(byStage ? { modelsByStage: byStage } : {}),
+      prices,
+      breaker,
       logger,
     });
-  }
-  return createAnthropicModel({
-    apiKey: env.ANTHROPIC_API_KEY!,
-    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
-    model: env.PATCHSMITH_MODEL,
-    ...(modelsByStage ? { modelsByStage } : {}),
-    logger,
-  });
+  };
+  const fallbacks = parseProviderList(env.PATCHSMITH_FALLBACK);
+  return createFallbackModel(
+    [
+      make(env.PATCHSMITH_PROVIDER, env.PATCHSMITH_MODEL, modelsByStage),
+      ...fallbacks.map((f) => make(f.provider, f.model)),
+    ],
+    { logger },
+  );
 }
 
 export function createJobHandler(
   deps: WorkerDeps,
-): JobHandler & { run(job: Job): Promise<JobOutcome> } {
+): JobHandler & { run(job: Job, context?: Partial<JobContext>): Promise<JobOutcome> } {
   const { env } = deps;
   const redactor = deps.redactor ?? createRedactor(secretValuesOf(env));
   const logger = withLogRedaction(deps.logger, redactor);
@@ -98,10 +142,31 @@ export function createJobHandler(
     });
   let baseModel = deps.model;
 
-  async function run(job: Job): Promise<JobOutcome> {
+  async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
+    const signal = context.signal ? { signal: context.signal } : {};
+    const bot = { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL };
+    if (job.command === "undo") {
+      const github = withOutboundRedaction(await deps.githubFor(job), redactor);
+      const undone = await runUndoJob(job, { github, workspace, bot, logger, ...signal });
+      const outcome: JobOutcome = {
+        status: undone.status === "reverted" ? "published" : "failed",
+        report: {
+          stages: [],
+          usage: emptyUsage(),
+          costUsd: 0,
+          modelCalls: 0,
+          repairRounds: 0,
+          gateRounds: [],
+        },
+      };
+      deps.onOutcome?.(job, outcome);
+      return outcome;
+    }
     baseModel ??= createBaseModel(env, logger);
-    const metered = createMeteredModel(withModelRedaction(baseModel, redactor), {
+    const staged = createStageModels(withModelRedaction(baseModel, redactor));
+    const metered = createMeteredModel(staged.model, {
       maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+      ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
     });
     // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
     const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
@@ -112,18 +177,31 @@ export function createJobHandler(
       model: metered.model,
       meter: metered,
       runnerFor,
-      bot: { name: env.PATCHSMITH_BOT_NAME, email: env.PATCHSMITH_BOT_EMAIL },
+      bot,
       cacheDir: path.join(workDir, "cache"),
       logger,
       appSlug: env.PATCHSMITH_BOT_NAME.replace(/\[bot\]$/i, ""),
+      onRepoConfig: (config) => {
+        staged.setModels(config.models);
+        metered.tighten({
+          ...(config.budget.jobUsd !== undefined ? { maxCostUsd: config.budget.jobUsd } : {}),
+          ...(config.budget.jobTokens !== undefined ? { maxTokens: config.budget.jobTokens } : {}),
+          source: "`budget` in .github/patchsmith.yml",
+        });
+      },
+      ...signal,
     });
     if (deps.metrics) recordJobMetrics(deps.metrics, job, outcome);
     deps.onOutcome?.(job, outcome);
     return outcome;
   }
 
-  const handler = async (job: Job) => {
-    await run(job);
+  const handler = async (job: Job, context: JobContext) => {
+    const outcome = await run(job, context);
+    // The pipeline reports failures in the status comment and returns; a retryable one is
+    // thrown on so that a durable queue runs the job again (with backoff, a bounded number
+    // of times). User errors are not retried.
+    if (outcome.status === "failed" && outcome.error?.isRetryable) throw outcome.error;
   };
   return Object.assign(handler, { run });
 }

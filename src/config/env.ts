@@ -23,7 +23,40 @@ export const envSchema = z.object({
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   PATCHSMITH_MODEL: z.string().default("claude-sonnet-4-5"),
   PATCHSMITH_PLAN_MODEL: z.string().optional(),
+  PATCHSMITH_IMPLEMENT_MODEL: z.string().optional(),
+  PATCHSMITH_REPAIR_MODEL: z.string().optional(),
+  PATCHSMITH_FEEDBACK_MODEL: z.string().optional(),
+  /** Providers that take a call the first one cannot serve: "openai-compatible:gpt-4o,anthropic:claude-haiku-4-5". */
+  PATCHSMITH_FALLBACK: z.string().optional(),
+  /** Price overrides, JSON: {"model-prefix": {"input": 3, "output": 15}} in USD per million tokens. */
+  PATCHSMITH_PRICES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be JSON, e.g. {"my-model": {"input": 1, "output": 2}}',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string(),
+        z.object({
+          input: z.number().min(0),
+          output: z.number().min(0),
+          cacheWrite: z.number().min(0).optional(),
+          cacheRead: z.number().min(0).optional(),
+        }),
+      ),
+    )
+    .optional(),
   PATCHSMITH_MAX_COST_USD: z.coerce.number().positive().default(5),
+  /** Tokens (input, output and cache) one job may use; unset means no token cap. */
+  PATCHSMITH_MAX_TOKENS: z.coerce.number().int().positive().optional(),
   /** Where git clones from; GitHub Enterprise Server or a local directory in tests. */
   GIT_BASE_URL: z.string().default("https://github.com"),
   GITHUB_API_URL: z.string().url().optional(),

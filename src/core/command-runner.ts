@@ -15,6 +15,8 @@ export interface RunCommandInput {
   /** Maximum bytes of output kept (head and tail). */
   outputLimitBytes?: number;
   stdin?: string;
+  /** Aborting kills the command's whole process group (`/cancel`); the result says "cancelled". */
+  signal?: AbortSignal;
 }
 
 export interface RunCommandResult {
@@ -24,7 +26,7 @@ export interface RunCommandResult {
   /** stdout and stderr interleaved, capped. */
   output: string;
   truncated: boolean;
-  killed: "timeout" | "resources" | null;
+  killed: "timeout" | "resources" | "cancelled" | null;
   sandboxed: boolean;
 }
 

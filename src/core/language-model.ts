@@ -37,6 +37,11 @@ export type StopReason =
 export interface ModelRequest {
   /** Which pipeline stage asks; the adapter may choose a model per stage. */
   stage: string;
+  /**
+   * A model id chosen for this call (the repository's model for the stage). Adapters use it
+   * over their own per-stage choice; a fallback provider with a model of its own ignores it.
+   */
+  model?: string;
   system: string;
   messages: Message[];
   tools?: ToolSpec[];

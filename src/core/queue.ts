@@ -13,9 +13,34 @@ export interface JobContext {
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
 
+/**
+ * What became of a trigger. `queued`: stored, runs when a worker is free. `behind`: stored,
+ * runs after the job already running on the same issue (it asked for something else).
+ * `folded`: not stored, the active job `activeJobId` already does this work.
+ */
+export interface EnqueueResult {
+  outcome: "queued" | "behind" | "folded";
+  /** The job that will do the work: the new one, or the active one it was folded into. */
+  jobId: string;
+}
+
 export interface JobQueue {
   /** Returns false when a job with the same dedupe key is already queued or running. */
   enqueue(job: Job, dedupeKey: string): Promise<boolean>;
+  /**
+   * Like enqueue, saying what happened. The job is stored (durable adapters) before this
+   * resolves. Optional so that test doubles need only enqueue.
+   */
+  submit?(job: Job, dedupeKey: string): Promise<EnqueueResult>;
+  /**
+   * Durable memory of webhook deliveries (kept at least 3 days): true the first time a
+   * delivery id is seen, or when an earlier attempt at it never settled (the receiver died).
+   */
+  claimDelivery?(deliveryId: string): Promise<boolean>;
+  /** `handled`: remember it for good; otherwise forget it so a redelivery runs again. */
+  settleDelivery?(deliveryId: string, handled: boolean): Promise<void>;
+  /** Jobs waiting or running (the /metrics gauge). Optional for test doubles. */
+  depth?(): number;
   process(handler: JobHandler, concurrency: number): void;
   /** Removes a queued job, or aborts the running one's signal. False when there was none. */
   cancel(dedupeKey: string): Promise<boolean>;

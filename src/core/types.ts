@@ -45,6 +45,13 @@ export interface Job {
     /** Review comments (inline) and issue comments (on the PR conversation) to address. */
     commentIds: number[];
   };
+  /**
+   * The command that made this job, when it continues earlier work: "plan" plans again and waits
+   * for approval, "approve" continues from the plan in the status comment, "retry" runs the last
+   * failed job again, "undo" reverts the bot's last round of commits on pull request `number`.
+   * Absent for `/generate` and the label.
+   */
+  command?: "plan" | "approve" | "retry" | "undo";
   /** kind "ci-repair": the failing run on the pull request's head. */
   ci?: { headSha: string; checkSuiteId?: number; workflowRunId?: number };
 }
@@ -180,6 +187,8 @@ export interface RunReport {
   usage: Usage;
   costUsd: number;
   modelCalls: number;
+  /** Usage and cost per model stage (plan, implement, repair, feedback), when metered. */
+  byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
   repairRounds: number;
   gateRounds: { round: number; passed: boolean; score: number; blocking: string[] }[];
   /** The templates the run rendered, with their versions and whether the repo overrode them. */

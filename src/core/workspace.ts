@@ -11,6 +11,13 @@ export interface SearchHit {
   text: string;
 }
 
+export interface CommitInfo {
+  sha: string;
+  /** The whole message, trailers included. */
+  message: string;
+  authorName: string;
+}
+
 export interface Checkout {
   /** Absolute path of the working tree. */
   readonly dir: string;
@@ -43,6 +50,17 @@ export interface Checkout {
     mergeIfMoved?: { author: { name: string; email: string }; message: string };
   }): Promise<void>;
   headSha(): Promise<string>;
+  /** The newest commits of the branch, first parents only, newest first. */
+  recentCommits(max: number): Promise<CommitInfo[]>;
+  /**
+   * One commit that reverts `shas` (newest first) together; returns its SHA. Throws when
+   * they do not revert cleanly, leaving the working tree as it was.
+   */
+  revertCommits(
+    shas: string[],
+    message: string,
+    author: { name: string; email: string },
+  ): Promise<string>;
   dispose(): Promise<void>;
 }
 

@@ -16,3 +16,5 @@ export type {
   GateSettings,
   RunnerOptions,
 } from "./types.js";
+export { isDocumentationFile, isTestFile } from "./mode-rules.js";
+export { exportedNames } from "./exported-names.js";

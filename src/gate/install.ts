@@ -53,6 +53,7 @@ export async function installIfNeeded(
     timeoutMs,
     network: input.settings.gate.installNetwork,
     env: { PATH: commandPath(input.dir), NO_COLOR: "1" },
+    ...(input.signal ? { signal: input.signal } : {}),
   });
   const ended = abnormalEnd(result, timeoutMs);
   const ok = result.exitCode === 0 && !ended;

@@ -14,6 +14,7 @@ export function runTool(
     timeoutMs: ctx.timeoutMs,
     network: options.network === true,
     env: { PATH: commandPath(ctx.dir), NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
 }
 
@@ -21,6 +22,7 @@ export function runTool(
 export function abnormalEnd(result: RunCommandResult, timeoutMs: number): string | undefined {
   if (result.killed === "timeout") return `timed out after ${Math.round(timeoutMs / 1000)} s`;
   if (result.killed === "resources") return "was stopped for exceeding its resource limits";
+  if (result.killed === "cancelled") return "was stopped because the run was cancelled";
   return undefined;
 }
 

@@ -3,12 +3,13 @@
  * and a report in which only what the change introduced blocks.
  */
 import type { CheckResult, Finding, GateReport } from "../core/index.js";
-import { PatchsmithError, silentLogger } from "../core/index.js";
+import { CancelledError, PatchsmithError, silentLogger } from "../core/index.js";
 import { Baseline } from "./baseline.js";
 import { registeredChecks } from "./checks/index.js";
 import { compareWithBaseline } from "./compare.js";
 import { diffAgainst, makeDiffInfo, type DiffInfo } from "./diff.js";
 import { installIfNeeded } from "./install.js";
+import { modeRules } from "./mode-rules.js";
 import { scoreOf } from "./score.js";
 import type { CheckContext, CheckOutcome, GateCheck, GateInput } from "./types.js";
 import { existsSync } from "node:fs";
@@ -71,8 +72,7 @@ export async function runGate(input: GateInput): Promise<GateReport> {
     if (install) checks.push(install);
     let diff = await changes(input);
     for (const check of registeredChecks) {
-      if (input.signal?.aborted)
-        throw new PatchsmithError("gate cancelled", { userMessage: "The run was cancelled." });
+      if (input.signal?.aborted) throw new CancelledError("gate cancelled");
       const checkStarted = performance.now();
       if (input.settings.gate.skip.includes(check.name)) {
         checks.push({
@@ -129,6 +129,17 @@ export async function runGate(input: GateInput): Promise<GateReport> {
       });
       logger.info({ check: check.name, status: outcome.status, blocking }, "check finished");
       if (outcome.fixedFiles && outcome.fixedFiles.length > 0) diff = await changes(input);
+    }
+    if (input.mode) {
+      const rules = await modeRules({
+        mode: input.mode,
+        ...(input.instructions ? { instructions: input.instructions } : {}),
+        dir: input.dir,
+        baseSha: input.baseSha,
+        diff,
+        checks,
+      });
+      if (rules) checks.push(rules);
     }
   } finally {
     await baseline.dispose();

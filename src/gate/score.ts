@@ -8,6 +8,7 @@ const blockingCost: Record<string, number> = {
   typecheck: 25,
   lint: 15,
   install: 40,
+  mode: 40,
 };
 
 export function scoreOf(checks: CheckResult[]): number {

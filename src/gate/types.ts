@@ -1,5 +1,5 @@
 /** The gate's own contracts: its input, its settings, and the one shape every check plugin has. */
-import type { CommandRunner, Finding, Logger, RepoProfile } from "../core/index.js";
+import type { CommandRunner, Finding, Logger, Mode, RepoProfile } from "../core/index.js";
 import type { DiffInfo } from "./diff.js";
 
 type CommandSetting = string | string[];
@@ -52,6 +52,10 @@ export interface GateInput {
   cacheDir?: string;
   logger?: Logger;
   signal?: AbortSignal;
+  /** The run's mode: tests, refactor and docs add what that mode insists on (mode-rules.ts). */
+  mode?: Mode;
+  /** The run's instructions; a refactor asked to change the API may drop exported names. */
+  instructions?: string;
 }
 
 /** What a check sees. At the baseline, `dir` is the base worktree and `isBaseline` is true. */

@@ -10,3 +10,4 @@ export {
   type LocalGitHubOptions,
 } from "./local-github.js";
 export { readRepoFile, MAX_FILE_BYTES } from "./read-file.js";
+export { parseDuration, redeliverFailed, type RedeliverResult } from "./redeliver.js";

@@ -3,6 +3,7 @@
  * checkout, capped in turns. One turn is one model call; the tool results go back in the next.
  */
 import {
+  CancelledError,
   EDITOR_TOOL_NAME,
   silentLogger,
   textOf,
@@ -37,6 +38,10 @@ export interface ImplementInput {
   protectedPaths?: string[];
   /** Output limit of one turn; whole-file creates need room. */
   maxTokens?: number;
+  /** The model stage this loop is billed and routed as: "implement", "repair", "feedback". */
+  stage?: string;
+  /** `/cancel`: no further turn starts once it is aborted. */
+  signal?: AbortSignal;
 }
 
 export interface ImplementResult {
@@ -64,8 +69,9 @@ export async function runImplement(input: ImplementInput): Promise<ImplementResu
   const touched = new Set<string>();
   let lastText = "";
   for (let turn = 1; turn <= input.maxTurns; turn++) {
+    if (input.signal?.aborted) throw new CancelledError("implement cancelled");
     const response = await input.model.generate({
-      stage: "implement",
+      stage: input.stage ?? "implement",
       system,
       messages,
       tools: [{ kind: "text-editor" }],

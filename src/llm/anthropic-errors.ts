@@ -1,7 +1,7 @@
 /**
- * SDK errors -> ModelError with a userMessage that says what to do. The SDK has already
- * retried what it could (429, 5xx, 529 overloaded, connection errors) by the time we see one;
- * isRetryable tells the queue whether a later attempt of the whole job may succeed.
+ * SDK errors -> ModelError with a userMessage that says what to do. isRetryable decides both
+ * whether the adapter tries the call again (see retry-policy.ts) and, once its retries are
+ * spent, whether the fallback chain and the queue may try later.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { ModelError } from "../core/index.js";
@@ -52,11 +52,15 @@ export function toModelError(error: unknown, model: string): ModelError {
           "The Anthropic API rejected the API key (401). Check ANTHROPIC_API_KEY: create a key at https://console.anthropic.com/settings/keys and restart the worker.",
       });
     }
-    if (status === 402 || (status === 400 && /credit|billing|balance/i.test(detail))) {
+    if (
+      status === 402 ||
+      ((status === 400 || status === 429) &&
+        /credit|billing|balance|usage limit|spend limit/i.test(detail))
+    ) {
       return new ModelError(message, {
         cause: error,
         userMessage:
-          "The Anthropic account has no credits left. Add credits at https://console.anthropic.com/settings/billing, then comment `/generate` again.",
+          "The Anthropic account has no credits left or reached its spend limit. Add credits or raise the limit at https://console.anthropic.com/settings/billing, then comment `/generate` again.",
       });
     }
     if (status === 403) {

@@ -72,9 +72,11 @@ function withCacheBreakpoint(block: BlockParam): BlockParam {
 }
 
 /**
- * Three cache breakpoints: the system prompt, the last tool (which caches every tool before it),
- * and the last block of the conversation, so each turn of an edit loop reads the previous turns
- * from the cache instead of paying for them again.
+ * Four cache breakpoints (the API's maximum): the last tool and the system prompt (the stable
+ * prefix: tools come first in the cache order), the first block of the first message (the task:
+ * issue, repository instructions, plan and context pack, which a repair round repeats word for
+ * word, so it reads the first loop's cache), and the last block of the conversation, so each turn
+ * of an edit loop reads the previous turns from the cache instead of paying for them again.
  */
 export function toAnthropicParams(request: ModelRequest, model: string): Params {
   // The API refuses empty text blocks and empty messages; a model answer can contain either.
@@ -86,6 +88,12 @@ export function toAnthropicParams(request: ModelRequest, model: string): Params 
         .map((block) => toAnthropicBlock(block, message.role)),
     }))
     .filter((message) => message.content.length > 0);
+  const first = messages[0];
+  const firstIsLast = messages.length === 1 && (first?.content.length ?? 0) <= 1;
+  if (first && Array.isArray(first.content) && first.content.length > 0 && !firstIsLast) {
+    const blocks = first.content as BlockParam[];
+    blocks[0] = withCacheBreakpoint(blocks[0]!);
+  }
   const last = messages.at(-1);
   if (last && Array.isArray(last.content) && last.content.length > 0) {
     const blocks = last.content as BlockParam[];

@@ -5,8 +5,31 @@ export {
 } from "./anthropic-model.js";
 export { toAnthropicParams, toAnthropicTool } from "./anthropic-mapping.js";
 export { toModelError } from "./anthropic-errors.js";
-export { createMeteredModel, type MeteredModel, type MeterTotals } from "./metered-model.js";
-export { costAt, costOf, priceFor, type Price } from "./prices.js";
+export {
+  createMeteredModel,
+  type MeteredModel,
+  type MeterLimits,
+  type MeterTotals,
+} from "./metered-model.js";
+export { createFallbackModel, parseProviderList } from "./fallback-model.js";
+export { createStageModels, type StageModels } from "./stage-models.js";
+export { CircuitBreaker, CircuitOpenError, type CircuitBreakerOptions } from "./circuit-breaker.js";
+export {
+  withRetries,
+  retryAfterMsOf,
+  RETRYABLE_STATUS,
+  type RetryOptions,
+} from "./retry-policy.js";
+export {
+  costAt,
+  costOf,
+  createPriceTable,
+  defaultPriceTable,
+  priceFor,
+  type Price,
+  type PriceOverride,
+  type PriceTable,
+} from "./prices.js";
 export {
   createOpenAICompatibleModel,
   type OpenAICompatibleModelOptions,

@@ -18,15 +18,29 @@ export interface MeterTotals {
   calls: number;
 }
 
+export interface MeterLimits {
+  maxCostUsd?: number;
+  /** Input, output and cache tokens together. */
+  maxTokens?: number;
+}
+
 export interface MeteredModel {
   model: LanguageModel;
   totals(): MeterTotals & { byStage: Record<string, MeterTotals> };
+  /**
+   * Lowers the caps (the repository's budget, read after the checkout): the lower of the
+   * installation's and the repository's cap applies; a repository cannot raise one.
+   */
+  tighten(limits: MeterLimits & { source: string }): void;
 }
 
-export function createMeteredModel(
-  model: LanguageModel,
-  options: { maxCostUsd?: number } = {},
-): MeteredModel {
+const tokensOf = (usage: Usage) =>
+  usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+
+export function createMeteredModel(model: LanguageModel, initial: MeterLimits = {}): MeteredModel {
+  const options: MeterLimits = { ...initial };
+  let usdSource = "PATCHSMITH_MAX_COST_USD in the worker's environment";
+  let tokenSource = "PATCHSMITH_MAX_TOKENS in the worker's environment";
   const total: MeterTotals = { usage: emptyUsage(), costUsd: 0, calls: 0 };
   const byStage = new Map<string, MeterTotals>();
 
@@ -48,7 +62,17 @@ export function createMeteredModel(
         throw new BudgetExceededError(
           `model budget spent: $${total.costUsd.toFixed(4)} of $${limit.toFixed(2)} after ${total.calls} calls (next stage: ${request.stage})`,
           {
-            userMessage: `This run spent its model budget ($${total.costUsd.toFixed(2)} of $${limit.toFixed(2)}) and stopped. Raise PATCHSMITH_MAX_COST_USD in the worker's environment, or narrow the issue, then comment \`/generate\` again.`,
+            userMessage: `This run spent its model budget ($${total.costUsd.toFixed(2)} of $${limit.toFixed(2)}) and stopped before the next model call (${request.stage}). Raise ${usdSource}, or narrow the issue, then comment \`/generate\` again.`,
+          },
+        );
+      }
+      const tokenLimit = options.maxTokens;
+      const used = tokensOf(total.usage);
+      if (tokenLimit !== undefined && used >= tokenLimit) {
+        throw new BudgetExceededError(
+          `token budget spent: ${used} of ${tokenLimit} after ${total.calls} calls (next stage: ${request.stage})`,
+          {
+            userMessage: `This run used its token budget (${used} of ${tokenLimit} tokens) and stopped before the next model call (${request.stage}). Raise ${tokenSource}, or narrow the issue, then comment \`/generate\` again.`,
           },
         );
       }
@@ -60,6 +84,16 @@ export function createMeteredModel(
 
   return {
     model: metered,
+    tighten(limits) {
+      if (limits.maxCostUsd !== undefined && !(options.maxCostUsd! <= limits.maxCostUsd)) {
+        options.maxCostUsd = limits.maxCostUsd;
+        usdSource = limits.source;
+      }
+      if (limits.maxTokens !== undefined && !(options.maxTokens! <= limits.maxTokens)) {
+        options.maxTokens = limits.maxTokens;
+        tokenSource = limits.source;
+      }
+    },
     totals() {
       const stages: Record<string, MeterTotals> = {};
       for (const [stage, entry] of byStage)

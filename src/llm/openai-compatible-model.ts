@@ -1,7 +1,8 @@
 /**
  * The LanguageModel port over an OpenAI-compatible Chat Completions endpoint (vLLM, Ollama,
  * LiteLLM, OpenRouter, ...), for installations that do not use Anthropic. Plain fetch, no SDK.
- * Not streamed: servers differ too much in streamed tool calls; the timeout is long instead.
+ * Not streamed: servers differ too much in streamed tool calls; the per-request timeout is long
+ * instead. Retries, retry-after and the circuit breaker follow retry-policy.ts, as for Anthropic.
  * The editor arrives as a function tool with the same name and commands.
  */
 import {
@@ -13,7 +14,9 @@ import {
   type ModelResponse,
 } from "../core/index.js";
 import { fromChatCompletion, toChatRequest, type ChatCompletion } from "./openai-mapping.js";
-import { costAt, type Price } from "./prices.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { costAt, type Price, type PriceTable } from "./prices.js";
+import { RETRYABLE_STATUS, retryAfterMsOf, withRetries } from "./retry-policy.js";
 
 export interface OpenAICompatibleModelOptions {
   /** Sent as a Bearer token when given; local servers often need none. */
@@ -25,31 +28,44 @@ export interface OpenAICompatibleModelOptions {
   logger?: Logger;
   maxRetries?: number;
   timeoutMs?: number;
+  retryBaseDelayMs?: number;
+  maxRetryDelayMs?: number;
+  breaker?: CircuitBreaker;
   fetch?: typeof fetch;
   /** Dollars per million tokens, when the server's model has a price. */
   price?: Price;
+  /** Looked up by model id when `price` is not given (configuration's PATCHSMITH_PRICES). */
+  prices?: PriceTable;
 }
 
-const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
-
-function retryDelayMs(response: Response | undefined, attempt: number): number {
-  const ms = Number(response?.headers.get("retry-after-ms"));
-  if (ms > 0) return Math.min(ms, 60_000);
-  const seconds = Number(response?.headers.get("retry-after"));
-  if (seconds > 0) return Math.min(seconds * 1000, 60_000);
-  return Math.min(500 * 2 ** attempt, 8000);
+/** Quota and size errors arrive as 429 and 400 too, and no retry can fix them. */
+function isHopeless(status: number, detail: string): boolean {
+  if (status === 413 || status === 402) return true;
+  return /insufficient_quota|billing|exceeded your current quota|context_length_exceeded|maximum context length/i.test(
+    detail,
+  );
 }
 
 function errorFor(status: number, detail: string, baseURL: string, model: string): ModelError {
   const message = `model server ${baseURL} answered ${status}: ${detail}`.slice(0, 2000);
   if (status === 401 || status === 403) {
     return new ModelError(message, {
-      userMessage: `The model server at ${baseURL} refused the API key (${status}). Check the key configured for it.`,
+      userMessage: `The model server at ${baseURL} refused the API key (${status}). Check OPENAI_API_KEY (or the key of this fallback provider) and restart the worker.`,
     });
   }
   if (status === 404) {
     return new ModelError(message, {
       userMessage: `The model server at ${baseURL} does not know the model "${model}" (404). Check the model name, and that the base URL ends with the API version (e.g. /v1).`,
+    });
+  }
+  if (/insufficient_quota|billing|exceeded your current quota/i.test(detail) || status === 402) {
+    return new ModelError(message, {
+      userMessage: `The account behind ${baseURL} has no quota or credit left (${status}). Add credit or raise the spend limit with the provider, then comment \`/generate\` again.`,
+    });
+  }
+  if (status === 413 || /context_length_exceeded|maximum context length/i.test(detail)) {
+    return new ModelError(message, {
+      userMessage: `The prompt was too large for ${model} (${status}). Lower \`context.budgetTokens\` in .github/patchsmith.yml, or split the issue into smaller ones.`,
     });
   }
   if (RETRYABLE_STATUS.has(status)) {
@@ -63,6 +79,15 @@ function errorFor(status: number, detail: string, baseURL: string, model: string
   });
 }
 
+class HttpFailure extends Error {
+  constructor(
+    readonly error: ModelError,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
 export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): LanguageModel {
   const logger = (options.logger ?? silentLogger).child({
     component: "llm",
@@ -70,62 +95,93 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   });
   const doFetch = options.fetch ?? fetch;
   const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
-  const maxRetries = options.maxRetries ?? 4;
+  const timeoutMs = options.timeoutMs ?? 10 * 60_000;
 
-  async function post(body: Record<string, unknown>, model: string): Promise<ChatCompletion> {
-    for (let attempt = 0; ; attempt++) {
-      let response: Response | undefined;
-      try {
-        response = await doFetch(url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-          },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10 * 60_000),
-        });
-      } catch (error) {
-        if (attempt < maxRetries) {
-          await new Promise((r) => setTimeout(r, retryDelayMs(undefined, attempt)));
-          continue;
-        }
-        throw new ModelError(
-          `model server ${options.baseURL} unreachable: ${(error as Error).message}`,
+  async function attempt(body: Record<string, unknown>, model: string): Promise<ChatCompletion> {
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.ok) return (await response.json()) as ChatCompletion;
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError";
+      throw new HttpFailure(
+        new ModelError(
+          `model server ${options.baseURL} ${timedOut ? "timed out" : "unreachable"}: ${(error as Error).message}`,
           {
             cause: error,
             isRetryable: true,
-            userMessage: `The model server at ${options.baseURL} could not be reached. The run will be retried; check that the server is up and reachable from the worker.`,
+            userMessage: timedOut
+              ? `The model server at ${options.baseURL} did not answer within ${Math.round(timeoutMs / 1000)} s, even after retries. The run will be retried later.`
+              : `The model server at ${options.baseURL} could not be reached, or the answer broke off. The run will be retried; check that the server is up and reachable from the worker.`,
           },
-        );
-      }
-      if (response.ok) return (await response.json()) as ChatCompletion;
-      const detail = await response.text().catch(() => "");
-      if (RETRYABLE_STATUS.has(response.status) && attempt < maxRetries) {
-        logger.info(
-          { status: response.status, attempt: attempt + 1 },
-          "model server busy; retrying",
-        );
-        await new Promise((r) => setTimeout(r, retryDelayMs(response, attempt)));
-        continue;
-      }
-      throw errorFor(response.status, detail, options.baseURL, model);
+        ),
+        undefined,
+      );
     }
+    const detail = await response.text().catch(() => "");
+    const error = errorFor(response.status, detail, options.baseURL, model);
+    throw new HttpFailure(
+      isHopeless(response.status, detail)
+        ? new ModelError(error.message, { userMessage: error.userMessage })
+        : error,
+      retryAfterMsOf(response.headers),
+    );
   }
 
   return {
     name: `openai-compatible:${options.model}`,
     async generate(request: ModelRequest): Promise<ModelResponse> {
-      const model = options.modelsByStage?.[request.stage] ?? options.model;
+      const model = request.model ?? options.modelsByStage?.[request.stage] ?? options.model;
       const started = Date.now();
-      const completion = await post(toChatRequest(request, model), model);
+      const body = toChatRequest(request, model);
+      let completion: ChatCompletion;
+      try {
+        completion = await withRetries(
+          () => attempt(body, model),
+          (failure) => {
+            const error = failure instanceof HttpFailure ? failure.error : undefined;
+            return {
+              retryable: error?.isRetryable ?? false,
+              ...(failure instanceof HttpFailure && failure.retryAfterMs !== undefined
+                ? { retryAfterMs: failure.retryAfterMs }
+                : {}),
+              reason: String((failure as Error).message),
+            };
+          },
+          {
+            maxRetries: options.maxRetries ?? 4,
+            baseDelayMs: options.retryBaseDelayMs ?? 500,
+            maxDelayMs: options.maxRetryDelayMs ?? 60_000,
+            logger,
+            ...(options.breaker ? { breaker: options.breaker } : {}),
+          },
+        );
+      } catch (error) {
+        const mapped = error instanceof HttpFailure ? error.error : error;
+        logger.warn(
+          { stage: request.stage, model, ms: Date.now() - started, err: String(mapped) },
+          "model call failed",
+        );
+        throw mapped;
+      }
       const { content, stopReason, usage } = fromChatCompletion(completion);
-      const costUsd = costAt(options.price, usage);
+      const answered = completion.model ?? model;
+      const costUsd = options.price
+        ? costAt(options.price, usage)
+        : (options.prices?.costOf(answered, usage) ?? 0);
       logger.debug(
         { stage: request.stage, model, ms: Date.now() - started, stopReason, usage },
         "model call",
       );
-      return { content, stopReason, usage, model: completion.model ?? model, costUsd };
+      return { content, stopReason, usage, model: answered, costUsd };
     },
   };
 }

@@ -45,13 +45,17 @@ const PRICES: Record<string, Price> = {
   "claude-3-5-haiku": perMillion(0.8, 4),
 };
 
-export function priceFor(model: string): Price | undefined {
+function longestPrefix(table: Record<string, Price>, model: string): Price | undefined {
   let best: string | undefined;
-  for (const prefix of Object.keys(PRICES)) {
+  for (const prefix of Object.keys(table)) {
     if (model.startsWith(prefix) && (best === undefined || prefix.length > best.length))
       best = prefix;
   }
-  return best === undefined ? undefined : PRICES[best];
+  return best === undefined ? undefined : table[best];
+}
+
+export function priceFor(model: string): Price | undefined {
+  return longestPrefix(PRICES, model);
 }
 
 /** Cost of one call at `price` (0 when unknown); `inputTokens` excludes cached tokens. */
@@ -70,3 +74,39 @@ export function costAt(price: Price | undefined, usage: Usage): number {
 export function costOf(model: string, usage: Usage): number {
   return costAt(priceFor(model), usage);
 }
+
+/** A price override from configuration: input and output are required, cache rates derive. */
+export interface PriceOverride {
+  input: number;
+  output: number;
+  cacheWrite?: number;
+  cacheRead?: number;
+}
+
+export interface PriceTable {
+  priceFor(model: string): Price | undefined;
+  costOf(model: string, usage: Usage): number;
+}
+
+/**
+ * The list prices with configuration's rows on top (PATCHSMITH_PRICES): a negotiated rate, a
+ * gateway's markup, a self-hosted model with a cost per token. An override's prefix competes
+ * with the built-in ones by length, and wins a tie.
+ */
+export function createPriceTable(overrides: Record<string, PriceOverride> = {}): PriceTable {
+  const table: Record<string, Price> = { ...PRICES };
+  for (const [prefix, o] of Object.entries(overrides)) {
+    table[prefix] = {
+      input: o.input,
+      output: o.output,
+      cacheWrite: o.cacheWrite ?? o.input * 1.25,
+      cacheRead: o.cacheRead ?? o.input / 10,
+    };
+  }
+  return {
+    priceFor: (model) => longestPrefix(table, model),
+    costOf: (model, usage) => costAt(longestPrefix(table, model), usage),
+  };
+}
+
+export const defaultPriceTable: PriceTable = createPriceTable();

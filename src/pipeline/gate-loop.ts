@@ -2,7 +2,16 @@
  * The implement ⇄ gate loop shared by issue and feedback jobs: run the gate, drop what the
  * repository's tools left behind, and repair while the gate fails and rounds remain.
  */
-import type { Checkout, GateReport, Logger, Phase, RepoProfile, RunReport } from "../core/index.js";
+import type {
+  Checkout,
+  GateReport,
+  Logger,
+  Mode,
+  Phase,
+  RepoProfile,
+  RunReport,
+} from "../core/index.js";
+import { CancelledError } from "../core/index.js";
 import type { RepoConfig } from "../config/index.js";
 import { repairInstructions, runGate } from "../gate/index.js";
 import { afterGate } from "./repair-routing.js";
@@ -18,7 +27,10 @@ export interface GateLoopInput {
   work: Checkout;
   profile: RepoProfile;
   config: RepoConfig;
-  deps: Pick<PipelineDeps, "runnerFor" | "cacheDir">;
+  deps: Pick<PipelineDeps, "runnerFor" | "cacheDir" | "signal">;
+  /** The run's mode and instructions: what the gate insists on beyond the checks. */
+  mode?: Mode;
+  instructions?: string;
   log: Logger;
   timer: StageTimer;
   /** Counters the caller reads for its run report; updated as the loop goes. */
@@ -34,6 +46,7 @@ export async function runGateLoop(input: GateLoopInput): Promise<GateReport> {
   const { work, config, log, timer, progress } = input;
   for (;;) {
     input.setPhase("gate");
+    if (input.deps.signal?.aborted) throw new CancelledError();
     const changedByModel = new Set(await work.changedFiles());
     await input.onStep?.("gate", progress.repairRounds);
     const gate = await timer.time("gate", () =>
@@ -45,6 +58,9 @@ export async function runGateLoop(input: GateLoopInput): Promise<GateReport> {
         runnerFor: input.deps.runnerFor,
         cacheDir: input.deps.cacheDir,
         logger: log,
+        ...(input.mode ? { mode: input.mode } : {}),
+        ...(input.instructions ? { instructions: input.instructions } : {}),
+        ...(input.deps.signal ? { signal: input.deps.signal } : {}),
       }),
     );
     // Installing and running the repository's tools can leave files behind (a new
@@ -66,6 +82,7 @@ export async function runGateLoop(input: GateLoopInput): Promise<GateReport> {
       repairsDone: progress.repairRounds,
       maxRepairRounds: config.gate.repairRounds,
     });
+    if (input.deps.signal?.aborted) throw new CancelledError();
     if (next !== "repair") return gate;
     progress.repairRounds++;
     input.setPhase("implement");

@@ -50,7 +50,7 @@ export function failureHint(error: PatchsmithError): string | undefined {
   if (error instanceof ConfigError || error.phase === "config")
     return `Fix ${REPO_CONFIG_PATH} (or the organization's defaults in its \`.github\` repository) as listed above, then comment \`/retry\`.`;
   if (error instanceof BudgetExceededError)
-    return "Raise the budget (`budget.jobUsd` or `budget.jobTokens` in .github/patchsmith.yml, within the installation's PATCHSMITH_MAX_COST_USD), or narrow the issue, then comment `/retry`.";
+    return "Nothing was published: the change was not finished and checked within the budget. Raise the budget (`budget.jobUsd` or `budget.jobTokens` in .github/patchsmith.yml, within the installation's PATCHSMITH_MAX_COST_USD and PATCHSMITH_MAX_TOKENS), or narrow the issue, then comment `/retry`.";
   if (error instanceof CancelledError) return "Comment `/generate` to start a new run.";
   if (error.isRetryable) return "This looks temporary. Comment `/retry` to try again.";
   return "Comment `/retry` to try again, or `/generate` with instructions (e.g. `/generate only change src/parser.ts`) to steer the next run.";

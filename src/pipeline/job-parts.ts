@@ -24,6 +24,7 @@ export function runReportOf(
     usage: totals.usage,
     costUsd: totals.costUsd,
     modelCalls: totals.calls,
+    ...(totals.byStage ? { byStage: totals.byStage } : {}),
     repairRounds: progress.repairRounds,
     gateRounds: progress.gateRounds,
     templates: templatesUsed(),
@@ -31,7 +32,7 @@ export function runReportOf(
 }
 
 export function implementInputFor(input: {
-  deps: Pick<PipelineDeps, "model">;
+  deps: Pick<PipelineDeps, "model" | "signal">;
   job: Job;
   work: Checkout;
   issue: Issue;
@@ -52,5 +53,6 @@ export function implementInputFor(input: {
     maxTurns: config.implement.maxTurns,
     logger: input.log,
     protectedPaths: [".github/workflows/**", ...config.policy.protectedPaths],
+    ...(input.deps.signal ? { signal: input.deps.signal } : {}),
   };
 }

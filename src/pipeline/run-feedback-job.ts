@@ -90,6 +90,7 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
 
     phase = "config";
     const config = await readRepoConfig(work, github, job.repo);
+    deps.onRepoConfig?.(config);
     const cap = capOf(job, state, config);
     if (cap.reached) {
       if (!state.capNoted.includes(cap.name)) {
@@ -136,7 +137,7 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
       log,
     });
     await timer.time("implement", () =>
-      runImplement({ ...implementInput, feedback: feedbackText }),
+      runImplement({ ...implementInput, stage: "feedback", feedback: feedbackText }),
     );
 
     let gate: GateReport | undefined;
@@ -153,7 +154,11 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
           phase = next;
         },
         repair: async (repair) => {
-          await runImplement({ ...implementInput, feedback: `${feedbackText}\n\n${repair}` });
+          await runImplement({
+            ...implementInput,
+            stage: "repair",
+            feedback: `${feedbackText}\n\n${repair}`,
+          });
         },
       });
     }

@@ -20,6 +20,7 @@ import type {
   Workspace,
 } from "../core/index.js";
 import {
+  CancelledError,
   ConfigError,
   PatchsmithError,
   inPhase,
@@ -45,6 +46,8 @@ import {
   branchName,
   formatUsd,
   publishPullRequest,
+  readRunState,
+  STATUS_MARKER,
   pullRequestTitle,
   renderCommitMessage,
   renderPullRequestBody,
@@ -58,7 +61,12 @@ import { acknowledge, failureHint, stepDurations } from "./job-feedback.js";
 import { readTemplateOverrides } from "./template-overrides.js";
 
 export interface ModelMeter {
-  totals(): { usage: Usage; costUsd: number; calls: number };
+  totals(): {
+    usage: Usage;
+    costUsd: number;
+    calls: number;
+    byStage?: Record<string, { usage: Usage; costUsd: number; calls: number }>;
+  };
 }
 
 export interface PipelineDeps {
@@ -74,16 +82,21 @@ export interface PipelineDeps {
   logger: Logger;
   /** This app's slug: its own check runs are not CI failures to repair. */
   appSlug?: string;
+  /** Called once the repository's configuration is read: its per-stage models and budget. */
+  onRepoConfig?: (config: RepoConfig) => void;
   /**
    * Learns the values of the repository's secret files (so they are redacted from whatever
    * leaves), and is asked whether the change carries one before it is committed.
    */
   redactor?: Redactor;
+  /** Aborted by `/cancel`: checked between steps and passed to the gate's commands. */
+  signal?: AbortSignal;
 }
 
 export interface JobOutcome {
   /** "skipped": nothing to do (no feedback from a writer, an old CI head, a cap reached). */
-  status: "published" | "failed" | "skipped";
+  /** "waiting": the plan is posted and waits for `/approve`. */
+  status: "published" | "failed" | "skipped" | "waiting" | "cancelled";
   pullRequest?: PullRequestRef;
   branch?: string;
   plan?: Plan;
@@ -135,9 +148,14 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
       mode: job.mode,
       current: "analyze",
       outcome: "running",
+      ...(job.instructions ? { instructions: job.instructions } : {}),
     },
     () => stepDurations(timer.timings),
+    job.statusCommentId,
   );
+  const stopIfCancelled = () => {
+    if (deps.signal?.aborted) throw new CancelledError();
+  };
 
   let phase: Phase = "prepare";
   let checkout: Checkout | undefined;
@@ -147,6 +165,15 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
     if (job.kind !== "issue") {
       throw new PatchsmithError(`job kind ${job.kind} is not handled by the issue pipeline`, {
         userMessage: "This kind of run is not supported yet.",
+      });
+    }
+    stopIfCancelled();
+    const approvedPlan = await approvedPlanFor(job, github);
+    if (approvedPlan) {
+      await status.update({
+        plan: approvedPlan.plan,
+        approvedBy: approvedPlan.approvedBy,
+        ...(approvedPlan.baseSha ? { baseSha: approvedPlan.baseSha } : {}),
       });
     }
     await status.update({ current: "analyze" });
@@ -169,7 +196,8 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
     const work = await timer.time("prepare", () =>
       deps.workspace.prepare({
         repo: job.repo,
-        baseRef: base,
+        // An approved plan was made against this commit; implementing it on a newer one could miss.
+        baseRef: approvedPlan?.baseSha ?? base,
         branch: branchForIssue,
         ...(token ? { token } : {}),
       }),
@@ -178,8 +206,16 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
 
     phase = "config";
     const config = await readRepoConfig(work, github, job.repo);
+    deps.onRepoConfig?.(config);
     setTemplateOverrides(await readTemplateOverrides(work, log));
     if (deps.redactor) await learnRepositorySecrets(work, deps.redactor);
+    if (!config.trigger.modes.includes(job.mode)) {
+      throw new PatchsmithError(`mode ${job.mode} is not allowed here`, {
+        phase: "config",
+        userMessage: `This repository allows the modes ${config.trigger.modes.map((m) => `\`${m}\``).join(", ")} (trigger.modes in ${REPO_CONFIG_PATH}); \`${job.mode}\` is not one of them.`,
+      });
+    }
+    stopIfCancelled();
 
     phase = "analyze";
     const context = await timer.time("analyze", () =>
@@ -202,17 +238,33 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
     });
 
     phase = "plan";
-    const thePlan = await timer.time("plan", () =>
-      createPlan({
-        model: deps.model,
-        issue,
-        context,
-        mode: job.mode,
-        ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
-        logger: log,
-      }),
-    );
+    stopIfCancelled();
+    const thePlan =
+      approvedPlan?.plan ??
+      (await timer.time("plan", () =>
+        createPlan({
+          model: deps.model,
+          issue,
+          context,
+          mode: job.mode,
+          ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
+          logger: log,
+        }),
+      ));
     plan = thePlan;
+    if (!approvedPlan && (config.planApproval || job.command === "plan")) {
+      await status.update({
+        current: "plan",
+        outcome: "waiting",
+        plan: thePlan,
+        baseSha: work.baseSha,
+        cost: costView(),
+      });
+      log.info("plan posted; waiting for /approve");
+      await acknowledge(github, job, "rocket", log);
+      return { status: "waiting", branch, plan: thePlan, report: report() };
+    }
+    stopIfCancelled();
     await status.update({ current: "implement", plan: thePlan, cost: costView() });
 
     phase = "implement";
@@ -235,6 +287,8 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
     }
 
     const gate = await runGateLoop({
+      mode: job.mode,
+      ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
       work,
       profile: context.profile,
       config,
@@ -260,11 +314,12 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
         }
       },
       repair: async (feedback) => {
-        await runImplement({ ...implementInput, feedback });
+        await runImplement({ ...implementInput, stage: "repair", feedback });
       },
     });
 
     phase = "publish";
+    stopIfCancelled();
     await status.update({ current: "publish", cost: costView() });
     const draft = !gate.passed;
     const files = await work.changedFiles();
@@ -304,6 +359,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
         commitMessage,
         author: deps.bot,
         ...(pushToken ? { pushToken } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
       }),
     );
     await github
@@ -333,6 +389,25 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
     };
   } catch (caught) {
     const error = inPhase(phase, caught);
+    if (error instanceof CancelledError || deps.signal?.aborted) {
+      log.info({ phase }, "job cancelled");
+      await status
+        .update({
+          current: STEP_OF_PHASE[phase] ?? "analyze",
+          outcome: "cancelled",
+          cost: costView(),
+        })
+        .catch((statusError: unknown) =>
+          log.error({ err: String(statusError) }, "could not update the status comment"),
+        );
+      return {
+        status: "cancelled",
+        ...(branch ? { branch } : {}),
+        ...(plan ? { plan } : {}),
+        report: report(),
+        error: error instanceof CancelledError ? error : new CancelledError(),
+      };
+    }
     log.error({ phase: error.phase, err: error.message }, "job failed");
     await status
       .update({
@@ -360,6 +435,32 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
   } finally {
     await checkout?.dispose().catch(() => undefined);
   }
+}
+
+/**
+ * `/approve` (and `/retry` of a run whose plan was approved) continue from the plan the
+ * receiver froze in the status comment's marker, without planning again.
+ */
+async function approvedPlanFor(
+  job: Job,
+  github: GitHub,
+): Promise<{ plan: Plan; approvedBy: string; baseSha?: string } | undefined> {
+  if (job.command !== "approve" && job.command !== "retry") return undefined;
+  const comment = await github.findComment(job.repo, job.number, STATUS_MARKER);
+  const state = comment ? readRunState(comment.body) : undefined;
+  if (state?.plan && state.approvedBy) {
+    return {
+      plan: state.plan,
+      approvedBy: state.approvedBy,
+      ...(state.baseSha ? { baseSha: state.baseSha } : {}),
+    };
+  }
+  if (job.command === "retry") return undefined;
+  throw new PatchsmithError("no approved plan in the status comment", {
+    phase: "approve",
+    userMessage:
+      "The status comment holds no approved plan to continue from. Comment `/plan` to make one, or `/generate` to start over.",
+  });
 }
 
 /**

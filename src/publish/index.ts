@@ -2,6 +2,7 @@ export { branchName, pullRequestTitle } from "./branch-name.js";
 export {
   STATUS_MARKER,
   StatusComment,
+  createStatusComment,
   renderStatus,
   type StatusStep,
   type StatusView,
@@ -16,6 +17,8 @@ export {
   type PublishResult,
   type PullRequestBodyInput,
 } from "./pull-request.js";
+export { markerJsonOf, readRunState, type RunState, type StatusOutcome } from "./status-state.js";
+export { PLAN_END, PLAN_START, readPlanFromComment, type PlanReading } from "./plan-markdown.js";
 export {
   PR_STATE_MARKER,
   initialPullRequestState,

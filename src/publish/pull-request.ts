@@ -3,7 +3,13 @@
  * already exists for the branch (a rerun or a restart never opens a second one).
  */
 import type { Checkout, GitHub, Plan, PullRequestRef, RepoRef, RunReport } from "../core/index.js";
-import { PatchsmithError, loadTemplate, render, templatesUsed } from "../core/index.js";
+import {
+  CancelledError,
+  PatchsmithError,
+  loadTemplate,
+  render,
+  templatesUsed,
+} from "../core/index.js";
 import {
   initialPullRequestState,
   parsePullRequestState,
@@ -56,6 +62,19 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
       cacheWriteTokens: usage.cacheWriteTokens,
       usd: formatUsd(input.report.costUsd),
     },
+    // One row per model stage under the total, when there was more than one stage.
+    stageCosts:
+      Object.keys(input.report.byStage ?? {}).length > 1
+        ? Object.entries(input.report.byStage ?? {}).map(([stage, t]) => ({
+            stage,
+            calls: t.calls,
+            inputTokens: t.usage.inputTokens,
+            outputTokens: t.usage.outputTokens,
+            cacheReadTokens: t.usage.cacheReadTokens,
+            cacheWriteTokens: t.usage.cacheWriteTokens,
+            usd: formatUsd(t.costUsd),
+          }))
+        : [],
     hasRisks: input.plan.risks.length > 0,
     hasRepairs: input.report.gateRounds.length > 1,
     rounds: input.report.gateRounds.map((r, index) => ({
@@ -103,6 +122,8 @@ export interface PublishInput {
   draft: boolean;
   commitMessage: string;
   author: { name: string; email: string };
+  /** Checked once more right before the push: nothing is pushed after a cancel. */
+  signal?: AbortSignal;
 }
 
 export interface PublishResult {
@@ -121,6 +142,7 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
         "The run made no change to the repository, so there is nothing to open a pull request for. Add detail to the issue (which files, what behaviour you expect), then comment `/generate` again.",
     });
   }
+  if (input.signal?.aborted) throw new CancelledError("cancelled before the push");
   await input.checkout.push(input.pushToken ? { token: input.pushToken } : {});
   const existing = await input.github.findPullRequest(input.repo, input.checkout.branch);
   if (existing) {
@@ -130,13 +152,24 @@ export async function publishPullRequest(input: PublishInput): Promise<PublishRe
     });
     return { pullRequest, headSha, created: false };
   }
-  const pullRequest = await input.github.createPullRequest(input.repo, {
-    head: input.checkout.branch,
-    base: input.base,
-    title: input.title,
-    body: input.body,
-    draft: input.draft,
-  });
+  let pullRequest: PullRequestRef;
+  try {
+    pullRequest = await input.github.createPullRequest(input.repo, {
+      head: input.checkout.branch,
+      base: input.base,
+      title: input.title,
+      body: input.body,
+      draft: input.draft,
+    });
+  } catch (error) {
+    // A 502 or a dropped connection can come after GitHub created the pull request; a
+    // retry of the POST (or of the job) would then open a second one. Look before failing.
+    const made = await input.github
+      .findPullRequest(input.repo, input.checkout.branch)
+      .catch(() => undefined);
+    if (!made) throw error;
+    pullRequest = made;
+  }
   return { pullRequest, headSha, created: true };
 }
 

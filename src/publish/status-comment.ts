@@ -2,8 +2,10 @@
  * The one sticky status comment per issue, edited in place as the run moves on.
  * It carries a hidden marker so that a worker (or a restarted one) finds it again.
  */
-import type { GitHub, Plan, RepoRef } from "../core/index.js";
+import type { GitHub, Mode, Plan, RepoRef } from "../core/index.js";
 import { render } from "../core/index.js";
+import { PLAN_END, PLAN_START } from "./plan-markdown.js";
+import { markerJsonOf, type RunState, type StatusOutcome } from "./status-state.js";
 
 export const STATUS_MARKER = "<!-- patchsmith:status";
 
@@ -30,9 +32,13 @@ const HEADLINES: Record<StatusStep, string> = {
 export interface StatusView {
   jobId: string;
   actor: string;
-  mode?: string;
+  mode?: Mode;
   current: StatusStep;
-  outcome: "running" | "succeeded" | "failed";
+  outcome: StatusOutcome;
+  /** Kept in the hidden marker for `/approve`, `/retry` and `/plan` (see status-state.ts). */
+  instructions?: string;
+  baseSha?: string;
+  approvedBy?: string;
   details?: Partial<Record<StatusStep, string>>;
   plan?: Plan;
   pullRequest?: { url: string; draft: boolean };
@@ -50,6 +56,8 @@ export async function renderStatus(view: StatusView): Promise<string> {
     let mark = "⬜";
     if (index < currentIndex || (index === currentIndex && view.outcome === "succeeded"))
       mark = "✅";
+    else if (index === currentIndex && view.outcome === "waiting") mark = "✅";
+    else if (index === currentIndex && view.outcome === "cancelled") mark = "⏹️";
     else if (index === currentIndex) mark = view.outcome === "failed" ? "❌" : "⏳";
     if (s.step === "gate" && view.pullRequest?.draft) mark = "⚠️";
     const ms = view.durations?.[s.step];
@@ -65,9 +73,20 @@ export async function renderStatus(view: StatusView): Promise<string> {
   } else if (view.outcome === "failed") {
     icon = "❌";
     headline = `failed while ${HEADLINES[view.current]}`;
+  } else if (view.outcome === "waiting") {
+    icon = "✋";
+    headline = "plan ready, waiting for `/approve`";
+  } else if (view.outcome === "cancelled") {
+    icon = "⏹️";
+    headline = `cancelled while ${HEADLINES[view.current]}`;
   }
   return render("github/status.md", {
-    markerJson: JSON.stringify({ job: view.jobId, step: view.current, outcome: view.outcome }),
+    markerJson: markerJsonOf(stateOf(view)),
+    planStart: PLAN_START,
+    planEnd: PLAN_END,
+    waiting: view.outcome === "waiting",
+    cancelled: view.outcome === "cancelled",
+    approvedBy: view.approvedBy,
     icon,
     headline,
     steps,
@@ -79,13 +98,27 @@ export async function renderStatus(view: StatusView): Promise<string> {
       ? { name: view.branch, url: branchUrl(view.pullRequest?.url, view.branch) }
       : undefined,
     plan: view.plan
-      ? { ...view.plan, open: view.outcome === "running", hasRisks: view.plan.risks.length > 0 }
+      ? {
+          ...view.plan,
+          open: view.outcome === "running" || view.outcome === "waiting",
+          hasRisks: view.plan.risks.length > 0,
+        }
       : undefined,
     cost: view.cost,
     actor: view.actor,
     mode: view.mode && view.mode !== "implement" ? view.mode : undefined,
     jobId: view.jobId,
   });
+}
+
+function stateOf(view: StatusView): RunState {
+  const state: RunState = { job: view.jobId, step: view.current, outcome: view.outcome };
+  if (view.mode) state.mode = view.mode;
+  if (view.instructions) state.instructions = view.instructions;
+  if (view.plan) state.plan = view.plan;
+  if (view.baseSha) state.baseSha = view.baseSha;
+  if (view.approvedBy) state.approvedBy = view.approvedBy;
+  return state;
 }
 
 function formatDuration(ms: number | undefined): string | undefined {
@@ -114,8 +147,11 @@ export class StatusComment {
     initial: StatusView,
     /** Asked at every update, so the checklist shows live durations. */
     private readonly durations?: () => Partial<Record<StatusStep, number>>,
+    /** The comment the receiver created for this job, when known: edited, never searched for. */
+    commentId?: number,
   ) {
     this.#view = initial;
+    this.#commentId = commentId;
   }
 
   get view(): StatusView {
@@ -140,5 +176,29 @@ export class StatusComment {
       }
     }
     await this.github.updateComment(this.repo, this.#commentId, body);
+  }
+}
+
+/**
+ * Posts a job's first status comment, guarded against a lost answer: when the POST fails
+ * (a 502 or a dropped connection can come after GitHub created the comment), the comment
+ * of this job is looked for by its marker before the error goes on, so a retried delivery
+ * does not leave two status comments.
+ */
+export async function createStatusComment(
+  github: GitHub,
+  repo: RepoRef,
+  issueNumber: number,
+  jobId: string,
+  body: string,
+): Promise<{ id: number }> {
+  try {
+    return await github.createComment(repo, issueNumber, body);
+  } catch (error) {
+    // The job id is the first key of the marker's JSON (see renderStatus).
+    const marker = `${STATUS_MARKER} ${JSON.stringify({ job: jobId }).slice(0, -1)}`;
+    const made = await github.findComment(repo, issueNumber, marker).catch(() => undefined);
+    if (!made) throw error;
+    return { id: made.id };
   }
 }

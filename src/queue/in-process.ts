@@ -89,6 +89,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       return true;
     },
 
+    depth: () => waiting.length + running.size,
+
     process(jobHandler, jobConcurrency) {
       if (handler) throw new Error("process() was already called on this queue");
       if (!Number.isInteger(jobConcurrency) || jobConcurrency < 1) {

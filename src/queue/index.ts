@@ -1,1 +1,16 @@
 export { createInProcessQueue, type InProcessQueueOptions } from "./in-process.js";
+export {
+  DELIVERY_RETENTION_MS,
+  createSqliteQueue,
+  type SqliteQueue,
+  type SqliteQueueOptions,
+} from "./sqlite-queue.js";
+export {
+  DEFAULT_RETRY,
+  backoffDelay,
+  isRetryable,
+  shouldRetry,
+  type RetryPolicy,
+} from "./retry-policy.js";
+export { decide, type ActiveJob } from "./fold-policy.js";
+export { QUEUE_FILE, openQueue, type QueueSettings } from "./from-env.js";

@@ -3,7 +3,7 @@
  * so that Probot's typed payloads fit and tests can build minimal ones; a payload that
  * lacks what a trigger needs is a clear error, not an undefined deep inside.
  */
-import type { RepoRef } from "../core/index.js";
+import { MODES, type Mode, type RepoRef } from "../core/index.js";
 import type { Actor } from "./is-bot.js";
 
 interface PayloadBase {
@@ -98,6 +98,18 @@ export function labeledEvent(
     at: now().toISOString(),
     addedLabel: added,
   };
+}
+
+/**
+ * `patchsmith:tests`, `patchsmith:refactor`, `patchsmith:docs` (and `patchsmith:implement`):
+ * the trigger label with a mode after a colon, compared ignoring case.
+ */
+export function modeOfLabel(name: string | undefined, triggerLabel: string): Mode | undefined {
+  if (!name) return undefined;
+  const prefix = `${triggerLabel.toLowerCase()}:`;
+  const lower = name.toLowerCase();
+  if (!lower.startsWith(prefix)) return undefined;
+  return MODES.find((m) => m === lower.slice(prefix.length));
 }
 
 export function commentEvent(deliveryId: string, payload: CommentPayload): TriggerEvent {

@@ -9,9 +9,26 @@ import { MODES, type Mode } from "../core/index.js";
 export type Command =
   | { name: "generate"; mode: Mode; instructions?: string }
   | { name: "approve" }
-  | { name: "cancel" };
+  | { name: "cancel" }
+  | { name: "plan"; instructions?: string }
+  | { name: "retry" }
+  | { name: "undo" }
+  | { name: "help" }
+  /** A `/word` at the start of a line that is none of ours: answered with the list. */
+  | { name: "unknown"; word: string };
 
-const COMMAND_LINE = /^\s*\/(generate|approve|cancel)(?=\s|$)(.*)$/i;
+export const COMMAND_NAMES = [
+  "generate",
+  "plan",
+  "approve",
+  "cancel",
+  "retry",
+  "undo",
+  "help",
+] as const;
+
+// A path such as `/usr/bin` is not a command: the word must end at a space or the line's end.
+const COMMAND_LINE = /^\s*\/([a-z][a-z0-9-]*)(?=\s|$)(.*)$/i;
 const FENCE = /^\s*(```|~~~)/;
 
 export function parseCommand(body: string | null | undefined): Command | undefined {
@@ -28,9 +45,17 @@ export function parseCommand(body: string | null | undefined): Command | undefin
     const match = COMMAND_LINE.exec(line);
     if (!match) continue;
     const name = match[1]!.toLowerCase();
-    if (name === "approve") return { name: "approve" };
-    if (name === "cancel") return { name: "cancel" };
-    return parseGenerate([match[2] ?? "", ...lines.slice(i + 1)].join("\n"));
+    const rest = [match[2] ?? "", ...lines.slice(i + 1)].join("\n");
+    if (name === "generate") return parseGenerate(rest);
+    if (name === "plan") {
+      const instructions = rest.trim();
+      return instructions ? { name: "plan", instructions } : { name: "plan" };
+    }
+    if (name === "approve" || name === "cancel" || name === "retry" || name === "undo") {
+      return { name };
+    }
+    if (name === "help") return { name: "help" };
+    return { name: "unknown", word: name };
   }
   return undefined;
 }

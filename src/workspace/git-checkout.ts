@@ -5,8 +5,8 @@
 import { mkdir, readFile, rm, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SimpleGit } from "simple-git";
-import type { Checkout, CommandRunner, SearchHit } from "../core/index.js";
-import { RemoteError, resolveInside } from "../core/index.js";
+import type { Checkout, CommandRunner, CommitInfo, SearchHit } from "../core/index.js";
+import { PatchsmithError, RemoteError, resolveInside } from "../core/index.js";
 import { gitAuthEnv, redactToken } from "./git-auth.js";
 import { mergeClean } from "./git-merge.js";
 
@@ -237,6 +237,51 @@ export class GitCheckout implements Checkout {
 
   async headSha(): Promise<string> {
     return (await this.#git.revparse(["HEAD"])).trim();
+  }
+
+  async recentCommits(max: number): Promise<CommitInfo[]> {
+    await this.#restoreGitDir();
+    // NUL between fields and RS between commits: messages hold newlines.
+    const out = await this.#git.raw([
+      "log",
+      "--first-parent",
+      `--max-count=${max}`,
+      "--format=%H%x00%an%x00%B%x1e",
+      "HEAD",
+    ]);
+    return out
+      .split("\x1e")
+      .map((entry) => entry.replace(/^\n+/, ""))
+      .filter(Boolean)
+      .map((entry) => {
+        const [sha = "", authorName = "", message = ""] = entry.split("\0");
+        return { sha, authorName, message: message.trim() };
+      });
+  }
+
+  async revertCommits(
+    shas: string[],
+    message: string,
+    author: { name: string; email: string },
+  ): Promise<string> {
+    await this.#restoreGitDir();
+    try {
+      await this.#git.raw(["revert", "--no-commit", "--no-edit", ...shas]);
+    } catch (error) {
+      await this.#git.raw(["revert", "--abort"]).catch(() => undefined);
+      await this.#git.raw(["reset", "--hard", "-q", "HEAD"]).catch(() => undefined);
+      throw new PatchsmithError(`git revert failed: ${(error as Error).message}`, {
+        userMessage:
+          "The bot's last round does not revert cleanly (later commits changed the same lines). Revert it by hand.",
+      });
+    }
+    const sha = await this.commit(message, author);
+    if (sha === undefined) {
+      throw new PatchsmithError("git revert produced no change", {
+        userMessage: "Reverting the bot's last round changes nothing: it was already undone.",
+      });
+    }
+    return sha;
   }
 
   async dispose(): Promise<void> {

@@ -202,7 +202,11 @@ export function createGitWorkspace(
 async function resolveRef(git: SimpleGit, ref: string): Promise<string> {
   for (const candidate of [`refs/remotes/origin/${ref}`, `refs/heads/${ref}`, ref]) {
     try {
-      return (await git.raw(["rev-parse", "--verify", "--quiet", `${candidate}^{commit}`])).trim();
+      // With --quiet a missing ref exits 1 with no stderr, which simple-git does not treat as an error.
+      const sha = (
+        await git.raw(["rev-parse", "--verify", "--quiet", `${candidate}^{commit}`])
+      ).trim();
+      if (sha) return sha;
     } catch {
       // try the next form
     }

@@ -134,6 +134,29 @@ export async function createTempCheckout(
     async headSha() {
       return (await git(dir, "rev-parse", "HEAD")).trim();
     },
+    async recentCommits(max) {
+      const out = await git(
+        dir,
+        "log",
+        "--first-parent",
+        `--max-count=${max}`,
+        "--format=%H%x00%an%x00%B%x1e",
+      );
+      return out
+        .split("\x1e")
+        .map((entry) => entry.replace(/^\n+/, ""))
+        .filter(Boolean)
+        .map((entry) => {
+          const [sha = "", authorName = "", message = ""] = entry.split("\0");
+          return { sha, authorName, message: message.trim() };
+        });
+    },
+    async revertCommits(shas, message, author) {
+      await git(dir, "revert", "--no-commit", "--no-edit", ...shas);
+      const sha = await checkout.commit(message, author);
+      if (!sha) throw new Error("TempCheckout: the revert changed nothing");
+      return sha;
+    },
     async dispose() {
       await rm(dir, { recursive: true, force: true });
     },

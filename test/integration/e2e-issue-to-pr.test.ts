@@ -91,7 +91,8 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
       return true;
     })
     .reply(201, { id: STATUS_ID, html_url: "https://github.com/x#status" });
-  // Worker: the issue and its comments (the status comment among them), the default branch,
+  // Worker: the issue and its comments (it edits the status comment by the id the receiver
+  // put on the job, without searching for it), the default branch,
   // a token for this one repository, the status edits, the pull request and the check run.
   const statusComment = {
     id: STATUS_ID,
@@ -99,7 +100,7 @@ function mockGitHubRun(options: { trigger: "label" | "comment" }) {
     user: { login: BOT, type: "Bot" },
     created_at: "2026-01-01T00:00:00Z",
   };
-  api.get(`${REPO}/issues/1/comments`).query(true).times(2).reply(200, [statusComment]);
+  api.get(`${REPO}/issues/1/comments`).query(true).reply(200, [statusComment]);
   api.get(`${REPO}/issues/1`).reply(200, {
     number: 1,
     title: SUM_ISSUE.title,

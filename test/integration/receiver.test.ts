@@ -106,6 +106,7 @@ describe("receiver", () => {
             at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           },
           mode: "implement",
+          statusCommentId: 5001,
         },
       },
     ]);
@@ -310,8 +311,8 @@ describe("receiver", () => {
     expect(queue.jobs).toEqual([]);
   });
 
-  it("`/approve` or `/cancel` on a pull request: left alone", async () => {
-    for (const body of ["/approve", "/cancel"]) {
+  it("`/approve` or `/plan` on a pull request: left alone", async () => {
+    for (const body of ["/approve", "/plan"]) {
       const payload = commentPayload(body);
       payload.issue.pull_request = {
         url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/1",
@@ -332,9 +333,27 @@ describe("receiver", () => {
     gh.api().post(`${REPO}/issues/1/comments`).reply(201, { id: 7001 });
     const payload = commentPayload("/cancel");
     gh.api().post(`${REPO}/issues/comments/${payload.comment.id}/reactions`).reply(201, {});
+    // The job never started, so the receiver marks its queued status comment cancelled.
+    gh.api()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [
+        {
+          id: 7001,
+          body: '<!-- patchsmith:status {"job":"j","step":"queued","outcome":"running"} -->',
+          user: { login: "patchsmith[bot]", type: "Bot" },
+          created_at: "2026-01-01T00:00:00Z",
+        },
+      ]);
+    gh.api()
+      .patch(`${REPO}/issues/comments/7001`, (b: { body: string }) => /cancelled/.test(b.body))
+      .reply(200, {});
     gh.api()
       .post(`${REPO}/issues/1/comments`, (b: { body: string }) => /is cancelled/.test(b.body))
       .reply(201, { id: 7002 });
+    gh.api()
+      .post(`${REPO}/issues/comments/${payload.comment.id}/reactions`, { content: "rocket" })
+      .reply(201, {});
 
     await probot.receive({
       id: "delivery-queue",

@@ -192,22 +192,25 @@ export function createSandboxRunner(options: SandboxRunnerOptions): CommandRunne
           timeoutMs: input.timeoutMs ?? limits.timeoutMs,
           outputLimitBytes: input.outputLimitBytes ?? limits.outputLimitBytes,
           ...(input.stdin === undefined ? {} : { stdin: input.stdin }),
+          ...(input.signal ? { signal: input.signal } : {}),
         });
         // The only trace of RLIMIT_NPROC is the fork error the command printed.
         const cgroupHit = await control.cgroup?.limitHit();
         const limitHit =
           cgroupHit !== undefined ||
           (control.nproc !== undefined && forkFailed.test(result.output));
-        const killed: RunCommandResult["killed"] = result.timedOut
-          ? "timeout"
-          : cgroupHit === "memory" ||
-              (limitHit && result.exitCode !== 0) ||
-              result.signal === "SIGXCPU" ||
-              result.signal === "SIGXFSZ" ||
-              result.exitCode === SIGXCPU_EXIT ||
-              result.exitCode === SIGXFSZ_EXIT
-            ? "resources"
-            : null;
+        const killed: RunCommandResult["killed"] = result.cancelled
+          ? "cancelled"
+          : result.timedOut
+            ? "timeout"
+            : cgroupHit === "memory" ||
+                (limitHit && result.exitCode !== 0) ||
+                result.signal === "SIGXCPU" ||
+                result.signal === "SIGXFSZ" ||
+                result.exitCode === SIGXCPU_EXIT ||
+                result.exitCode === SIGXFSZ_EXIT
+              ? "resources"
+              : null;
         logger.debug(
           { argv: input.argv, exitCode: result.exitCode, ms: result.durationMs, killed },
           "command finished",

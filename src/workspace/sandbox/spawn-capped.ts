@@ -13,6 +13,8 @@ export interface SpawnCappedInput {
   timeoutMs: number;
   outputLimitBytes: number;
   stdin?: string;
+  /** Aborting kills the whole process group, like the timeout. */
+  signal?: AbortSignal;
 }
 
 export interface SpawnCappedResult {
@@ -22,6 +24,7 @@ export interface SpawnCappedResult {
   output: string;
   truncated: boolean;
   timedOut: boolean;
+  cancelled: boolean;
 }
 
 function killGroup(pid: number | undefined): void {
@@ -40,6 +43,7 @@ export function spawnCapped(input: SpawnCappedInput): Promise<SpawnCappedResult>
   if (program === undefined) throw new Error("spawnCapped: empty argv");
   return new Promise((resolve) => {
     let timedOut = false;
+    let cancelled = false;
     let settled = false;
     const child = spawn(program, args, {
       cwd: input.cwd,
@@ -51,10 +55,17 @@ export function spawnCapped(input: SpawnCappedInput): Promise<SpawnCappedResult>
       timedOut = true;
       killGroup(child.pid);
     }, input.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      killGroup(child.pid);
+    };
+    if (input.signal?.aborted) onAbort();
+    else input.signal?.addEventListener("abort", onAbort, { once: true });
     const finish = (exitCode: number | null, signal: string | null, extra?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      input.signal?.removeEventListener("abort", onAbort);
       if (extra) buffer.push(Buffer.from(extra));
       resolve({
         exitCode,
@@ -63,6 +74,7 @@ export function spawnCapped(input: SpawnCappedInput): Promise<SpawnCappedResult>
         output: buffer.toString(),
         truncated: buffer.truncated,
         timedOut,
+        cancelled,
       });
     };
     child.stdout.on("data", (chunk: Buffer) => buffer.push(chunk));

@@ -76,6 +76,21 @@ describe("runImplement", () => {
     maxTurns: 10,
   };
 
+  it("starts no further turn once the run is cancelled", async () => {
+    const controller = new AbortController();
+    const model = new ScriptedModel([
+      () => {
+        controller.abort();
+        return editorCall({ command: "view", path: "src/sum.js" });
+      },
+      text("never asked"),
+    ]);
+    await expect(
+      runImplement({ ...base, checkout, model, signal: controller.signal }),
+    ).rejects.toMatchObject({ name: "CancelledError" });
+    expect(model.calls).toHaveLength(1);
+  });
+
   it("edits the checkout through view, create, str_replace and insert, and ends with the model's summary", async () => {
     const model = new ScriptedModel([
       editorCall({ command: "view", path: "src/sum.js" }),

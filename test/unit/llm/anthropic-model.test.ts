@@ -353,8 +353,12 @@ describe("toAnthropicParams", () => {
       }),
       "claude-sonnet-4-5",
     );
+    // The first block is the stable task prefix, cached so later turns reuse it.
     expect(params.messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Plan it." }] },
+      {
+        role: "user",
+        content: [{ type: "text", text: "Plan it.", cache_control: { type: "ephemeral" } }],
+      },
       {
         role: "user",
         content: [

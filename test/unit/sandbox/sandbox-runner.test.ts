@@ -286,6 +286,21 @@ describe("runner without bubblewrap", () => {
     expect(result.output.length).toBeLessThan(1200);
   });
 
+  it("an aborted signal kills the command and its children at once (/cancel)", async () => {
+    const runner = createSandboxRunner({ root, mode: "off" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const result = await runner.run({
+      argv: ["sh", "-c", "sleep 30 & sleep 30; echo never"],
+      cwd: root,
+      signal: controller.signal,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.killed).toBe("cancelled");
+    expect(result.output).not.toContain("never");
+  });
+
   it("refuses a working directory outside the workspace", async () => {
     const runner = createSandboxRunner({ root, mode: "off" });
     await expect(runner.run({ argv: ["true"], cwd: "/" })).rejects.toBeInstanceOf(PathSafetyError);

@@ -28,6 +28,14 @@ describe("parseCommand", () => {
     ],
     ["/approve", { name: "approve" }],
     ["thanks!\n/Cancel please", { name: "cancel" }],
+    ["/plan", { name: "plan" }],
+    ["/plan split it in two steps", { name: "plan", instructions: "split it in two steps" }],
+    ["/retry", { name: "retry" }],
+    ["/undo", { name: "undo" }],
+    ["/help", { name: "help" }],
+    ["/generated already", { name: "unknown", word: "generated" }],
+    ["/generatetests", { name: "unknown", word: "generatetests" }],
+    ["/deploy now", { name: "unknown", word: "deploy" }],
   ])("%j", (body, expected) => {
     expect(parseCommand(body)).toEqual(expected);
   });
@@ -37,12 +45,10 @@ describe("parseCommand", () => {
     [undefined],
     [null],
     ["please /generate this"],
-    ["/generated already"],
-    ["/generatetests"],
+    ["/usr/bin/env is missing"],
     ["> /generate\nquoting someone"],
     ["```\n/generate\n```"],
     ["~~~sh\n/approve\n~~~\nafter the fence"],
-    ["/deploy now"],
   ])("no command in %j", (body) => {
     expect(parseCommand(body)).toBeUndefined();
   });

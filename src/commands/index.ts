@@ -1,0 +1,1 @@
+export { handleCommand, modeList, type CommandContext } from "./handle-command.js";
