@@ -44,11 +44,38 @@ const SECRETLINT_CONFIG = {
     {
       id: "@secretlint/secretlint-rule-preset-recommend",
       rule: recommended,
+      // Access key IDs alone are off by default upstream; a committed key ID is reason enough to stop.
       rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }],
     },
   ],
 };
 const SECRETLINT_MAX_CHARS = 2 * 1024 * 1024;
+
+export interface SecretFinding {
+  line: number;
+  message: string;
+  ruleId: string;
+}
+
+/**
+ * secretlint's recommended rules over one text: the single place they are configured, used
+ * by the gate's secrets check, the context pack and the file tool alike.
+ */
+export async function secretlintFindings(
+  content: string,
+  file = "file.txt",
+): Promise<SecretFinding[]> {
+  if (content.length > SECRETLINT_MAX_CHARS) return [];
+  const result = await lintSource({
+    source: { filePath: path.resolve("/", file), content, contentType: "text" },
+    options: { config: SECRETLINT_CONFIG, maskSecrets: true },
+  });
+  return result.messages.map((m) => ({
+    line: m.loc.start.line,
+    message: m.message,
+    ruleId: m.ruleId,
+  }));
+}
 
 /**
  * True when the content holds a credential: our own shapes first (cheap), then secretlint's
@@ -56,12 +83,7 @@ const SECRETLINT_MAX_CHARS = 2 * 1024 * 1024;
  */
 export async function containsSecret(content: string, file = "file.txt"): Promise<boolean> {
   if (hasSecretContent(content)) return true;
-  if (content.length > SECRETLINT_MAX_CHARS) return false;
-  const result = await lintSource({
-    source: { filePath: path.resolve("/", file), content, contentType: "text" },
-    options: { config: SECRETLINT_CONFIG, maskSecrets: true },
-  });
-  return result.messages.length > 0;
+  return (await secretlintFindings(content, file)).length > 0;
 }
 
 export interface Redactor {

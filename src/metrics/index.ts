@@ -1,3 +1,2 @@
 export { createPrometheusMetrics, type PrometheusMetrics } from "./prometheus.js";
 export { createOpsHandler, type OpsHandlerOptions } from "./ops-handler.js";
-export { countingQueue } from "./counting-queue.js";

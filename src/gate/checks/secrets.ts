@@ -4,22 +4,10 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { lintSource } from "@secretlint/core";
-import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
+import { secretlintFindings } from "../../core/index.js";
 import type { CheckFinding, CheckOutcome, GateCheck } from "../types.js";
 
 const MAX_BYTES = 2 * 1024 * 1024;
-
-const config = {
-  rules: [
-    {
-      id: "@secretlint/secretlint-rule-preset-recommend",
-      rule: recommended,
-      // Access key IDs alone are off by default upstream; a committed key ID is reason enough to stop.
-      rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }],
-    },
-  ],
-};
 
 export const secretsCheck: GateCheck = {
   name: "secrets",
@@ -41,17 +29,12 @@ export const secretsCheck: GateCheck = {
       if (content.includes("\0")) continue;
       scanned++;
       const added = ctx.diff.changedLines(change.path);
-      const result = await lintSource({
-        source: { filePath: file, content, contentType: "text" },
-        options: { config, maskSecrets: true },
-      });
-      for (const message of result.messages) {
-        const line = message.loc.start.line;
-        if (!added.has(line)) continue;
+      for (const finding of await secretlintFindings(content, change.path)) {
+        if (!added.has(finding.line)) continue;
         findings.push({
           file: change.path,
-          line,
-          message: `${message.message} (${message.ruleId})`,
+          line: finding.line,
+          message: `${finding.message} (${finding.ruleId})`,
           severity: "error",
         });
       }
