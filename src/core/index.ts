@@ -12,3 +12,5 @@ export * from "./sanitize.js";
 export * from "./safe-path.js";
 export * from "./secret-scan.js";
 export * from "./metrics.js";
+export * from "./inbox.js";
+export * from "./spend-ledger.js";
