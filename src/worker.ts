@@ -17,6 +17,7 @@ import type {
   Logger,
   Redactor,
   Metrics,
+  SpendLedger,
   Workspace,
 } from "./core/index.js";
 import { createRedactor, emptyUsage } from "./core/index.js";
@@ -39,6 +40,7 @@ import {
   type JobOutcome,
 } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
+import { createDailyBudget, openSpendLedger } from "./ledger/index.js";
 
 export interface WorkerDeps {
   env: Env;
@@ -55,6 +57,8 @@ export interface WorkerDeps {
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
   /** Counts jobs, stage durations, tokens and cost (the Prometheus adapter serves them). */
   metrics?: Metrics;
+  /** Daily spend per repository and installation; default: the ledger in the data directory. */
+  spendLedger?: SpendLedger;
 }
 
 export function workDirOf(env: Env): string {
@@ -141,6 +145,8 @@ export function createJobHandler(
       logger,
     });
   let baseModel = deps.model;
+  // Opened at the first job that calls a model, so `/undo` and tests that run none need no file.
+  let spendLedger = deps.spendLedger;
 
   async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
     const signal = context.signal ? { signal: context.signal } : {};
@@ -164,10 +170,25 @@ export function createJobHandler(
     }
     baseModel ??= createBaseModel(env, logger);
     const staged = createStageModels(withModelRedaction(baseModel, redactor));
-    const metered = createMeteredModel(staged.model, {
-      maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
-      ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
+    // With REDIS_URL, pass the Redis spend ledger (src/queue/) as `redis` here, so that
+    // daily budgets hold across machines and not only across this machine's processes.
+    spendLedger ??= openSpendLedger({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger });
+    const daily = createDailyBudget({
+      ledger: spendLedger,
+      repository: `${job.repo.owner}/${job.repo.name}`,
+      installation: job.installationId?.toString(),
+      repositoryUsd: env.PATCHSMITH_DAILY_USD_PER_REPO,
+      installationUsd: env.PATCHSMITH_DAILY_USD_PER_INSTALLATION,
+      logger,
     });
+    const metered = createMeteredModel(
+      staged.model,
+      {
+        maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+        ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
+      },
+      { guard: daily.guard, onSpend: daily.onSpend },
+    );
     // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
     const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
     const outcome = await pipeline(job, {
@@ -188,6 +209,8 @@ export function createJobHandler(
           ...(config.budget.jobTokens !== undefined ? { maxTokens: config.budget.jobTokens } : {}),
           source: "`budget` in .github/patchsmith.yml",
         });
+        if (config.budget.dailyUsd !== undefined)
+          daily.tighten(config.budget.dailyUsd, "`budget.dailyUsd` in .github/patchsmith.yml");
       },
       ...signal,
     });

@@ -1,0 +1,9 @@
+export {
+  DEFAULT_RETENTION_DAYS,
+  SPEND_LEDGER_FILE,
+  openSqliteSpendLedger,
+  type SqliteSpendLedger,
+  type SqliteSpendLedgerOptions,
+} from "./sqlite-ledger.js";
+export { openSpendLedger, type SpendLedgerSettings } from "./open-ledger.js";
+export { createDailyBudget, type DailyBudget, type DailyBudgetOptions } from "./daily-budget.js";
