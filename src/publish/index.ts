@@ -9,7 +9,6 @@ export {
 } from "./status-comment.js";
 export {
   PR_MARKER,
-  formatUsd,
   publishPullRequest,
   renderCommitMessage,
   renderPullRequestBody,
@@ -27,3 +26,9 @@ export {
   withPullRequestState,
   type PullRequestState,
 } from "./pr-state.js";
+export {
+  costTableData,
+  formatUsd,
+  renderCostTable,
+  type CostTotals,
+} from "./cost-table.js";
