@@ -1,0 +1,120 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { SpendScope } from "../../../src/core/index.js";
+import { openSpendLedger, openSqliteSpendLedger } from "../../../src/ledger/index.js";
+import { tempDir } from "../../fakes/git-fixtures.js";
+
+const repo: SpendScope = { kind: "repository", id: "octo/app" };
+const other: SpendScope = { kind: "repository", id: "octo/other" };
+const installation: SpendScope = { kind: "installation", id: "4711" };
+// Today: a ledger prunes days older than its retention when it opens.
+const noon = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
+
+describe("the SQLite spend ledger", () => {
+  it("two handles on one file see each other's spend at once", async () => {
+    const file = path.join(await tempDir(), "spend.sqlite");
+    const a = openSqliteSpendLedger({ file });
+    const b = openSqliteSpendLedger({ file });
+    try {
+      await a.add([repo, installation], 0.25, noon);
+      expect(await b.spentToday(repo, noon)).toBeCloseTo(0.25, 10);
+      for (let i = 0; i < 50; i++) {
+        await (i % 2 === 0 ? a : b).add([repo, installation], 0.01, noon);
+        await b.add([other, installation], 0.02, noon);
+      }
+      expect(await a.spentToday(repo, noon)).toBeCloseTo(0.75, 10);
+      expect(await a.spentToday(other, noon)).toBeCloseTo(1, 10);
+      expect(await b.spentToday(installation, noon)).toBeCloseTo(1.75, 10);
+      // A scope's kind is part of its key: an installation id never reads a repository's row.
+      expect(await a.spentToday({ kind: "installation", id: "octo/app" }, noon)).toBe(0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    const again = openSqliteSpendLedger({ file });
+    expect(await again.spentToday(repo, noon)).toBeCloseTo(0.75, 10);
+    await again.close();
+  });
+
+  it("counts each UTC day apart: a minute before midnight is yesterday", async () => {
+    const ledger = openSqliteSpendLedger({ file: ":memory:" });
+    await ledger.add([repo], 2, new Date("2026-03-10T23:59:30Z"));
+    // 00:30 in Berlin is still the 10th in UTC... and 23:30 in New York is the 11th in UTC.
+    await ledger.add([repo], 1, new Date("2026-03-10T23:30:00-01:00"));
+    expect(await ledger.spentToday(repo, new Date("2026-03-10T00:00:00Z"))).toBe(2);
+    expect(await ledger.spentToday(repo, new Date("2026-03-11T00:00:00Z"))).toBe(1);
+    expect(await ledger.spentToday(repo, new Date("2026-03-12T00:00:00Z"))).toBe(0);
+    expect(ledger.days()).toEqual(["2026-03-10", "2026-03-11"]);
+    await ledger.close();
+  });
+
+  it("keeps the retention window and prunes older days, on open and when the day turns", async () => {
+    const file = path.join(await tempDir(), "spend.sqlite");
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d, 8));
+    const writer = openSqliteSpendLedger({ file, retentionDays: 35, now: () => day(1) });
+    for (let d = 1; d <= 40; d++) await writer.add([repo], 1, day(d));
+    // Adding on day 40 pruned everything before day 6 (days 6..40 are 35 days).
+    expect(writer.days()[0]).toBe("2026-01-06");
+    expect(writer.days()).toHaveLength(35);
+    await writer.close();
+
+    const later = openSqliteSpendLedger({ file, retentionDays: 35, now: () => day(50) });
+    expect(later.days()[0]).toBe("2026-01-16");
+    expect(later.days()).toHaveLength(25);
+    expect(await later.spentToday(repo, day(40))).toBe(1);
+    await later.close();
+  });
+
+  it("ignores free calls and survives a double close", async () => {
+    const ledger = openSqliteSpendLedger({ file: ":memory:" });
+    await ledger.add([repo], 0, noon);
+    expect(ledger.days()).toEqual([]);
+    await ledger.close();
+    await ledger.close();
+  });
+
+  it("openSpendLedger puts spend.sqlite in the data directory; a Redis factory wins with REDIS_URL", async () => {
+    const dataDir = path.join(await tempDir(), "data");
+    const local = openSpendLedger({ dataDir });
+    await local.add([repo], 0.5, noon);
+    await local.close();
+    expect(await readdir(dataDir)).toContain("spend.sqlite");
+
+    const made: string[] = [];
+    const fake = openSqliteSpendLedger({ file: ":memory:" });
+    const chosen = openSpendLedger({
+      dataDir,
+      redisUrl: "redis://127.0.0.1:6390",
+      redis: (url) => {
+        made.push(url);
+        return fake;
+      },
+    });
+    expect(chosen).toBe(fake);
+    expect(made).toEqual(["redis://127.0.0.1:6390"]);
+    await fake.close();
+
+    const warnings: string[] = [];
+    const fallback = openSpendLedger({
+      dataDir,
+      redisUrl: "redis://127.0.0.1:6390",
+      logger: { ...silent, warn: (_o: unknown, msg?: string) => void warnings.push(String(msg)) },
+    });
+    expect(await fallback.spentToday(repo, noon)).toBe(0.5);
+    expect(warnings.join()).toMatch(/this machine's spend only/);
+    await fallback.close();
+  });
+});
+
+const silent = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  fatal() {},
+  child() {
+    return silent;
+  },
+};
