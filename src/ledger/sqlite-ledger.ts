@@ -62,9 +62,7 @@ export function openSqliteSpendLedger(options: SqliteSpendLedgerOptions): Sqlite
     "SELECT usd FROM spend WHERE day = ? AND kind = ? AND scope = ?",
   );
   const deleteBefore = db.prepare<[string]>("DELETE FROM spend WHERE day < ?");
-  const listDays = db.prepare<[], { day: string }>(
-    "SELECT DISTINCT day FROM spend ORDER BY day",
-  );
+  const listDays = db.prepare<[], { day: string }>("SELECT DISTINCT day FROM spend ORDER BY day");
   const addAll = db.transaction((day: string, scopes: readonly SpendScope[], usd: number) => {
     const at = Date.now();
     for (const scope of scopes) upsert.run(day, scope.kind, scope.id, usd, at);
