@@ -26,9 +26,4 @@ export {
   withPullRequestState,
   type PullRequestState,
 } from "./pr-state.js";
-export {
-  costTableData,
-  formatUsd,
-  renderCostTable,
-  type CostTotals,
-} from "./cost-table.js";
+export { costTableData, formatUsd, renderCostTable, type CostTotals } from "./cost-table.js";
