@@ -11,7 +11,7 @@ import type { Issue, Job, LanguageModel, Logger, Mode, PullRequestRef } from "./
 import { createLocalGitHub } from "./github/index.js";
 import type { JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace } from "./workspace/index.js";
-import { openSpendLedger } from "./ledger/index.js";
+import { openSpendLedgerLazily } from "./ledger/index.js";
 import { createJobHandler, createRunnerFactory, dataDirOf, workDirOf } from "./worker.js";
 
 export interface LocalRunInput {
@@ -48,7 +48,7 @@ export async function runLocalPipeline(
   });
   // The same ledger as the worker's: a local run counts toward (and is held to) the daily
   // budget of `local/<directory name>` (PATCHSMITH_DAILY_USD_PER_REPO, budget.dailyUsd).
-  const spendLedger = openSpendLedger({ dataDir: dataDirOf(env), logger });
+  const spendLedger = openSpendLedgerLazily({ dataDir: dataDirOf(env), logger });
   const handler = createJobHandler({
     env,
     logger,

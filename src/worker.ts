@@ -40,7 +40,7 @@ import {
   type JobOutcome,
 } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
-import { createDailyBudget, openSpendLedger } from "./ledger/index.js";
+import { createDailyBudget, openSpendLedgerLazily } from "./ledger/index.js";
 
 export interface WorkerDeps {
   env: Env;
@@ -145,8 +145,11 @@ export function createJobHandler(
       logger,
     });
   let baseModel = deps.model;
-  // Opened at the first job that calls a model, so `/undo` and tests that run none need no file.
-  let spendLedger = deps.spendLedger;
+  const spendLedger =
+    deps.spendLedger ??
+    // With REDIS_URL, pass the Redis spend ledger (src/queue/) as `redis` here, so that
+    // daily budgets hold across machines and not only across this machine's processes.
+    openSpendLedgerLazily({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger });
 
   async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
     const signal = context.signal ? { signal: context.signal } : {};
@@ -170,9 +173,6 @@ export function createJobHandler(
     }
     baseModel ??= createBaseModel(env, logger);
     const staged = createStageModels(withModelRedaction(baseModel, redactor));
-    // With REDIS_URL, pass the Redis spend ledger (src/queue/) as `redis` here, so that
-    // daily budgets hold across machines and not only across this machine's processes.
-    spendLedger ??= openSpendLedger({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger });
     const daily = createDailyBudget({
       ledger: spendLedger,
       repository: `${job.repo.owner}/${job.repo.name}`,

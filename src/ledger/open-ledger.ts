@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { Logger, SpendLedger } from "../core/index.js";
 import { openSqliteSpendLedger, SPEND_LEDGER_FILE } from "./sqlite-ledger.js";
+import { unavailableSpendLedger } from "./unavailable-ledger.js";
 
 export interface SpendLedgerSettings {
   dataDir: string;
@@ -33,4 +34,33 @@ export function openSpendLedger(settings: SpendLedgerSettings): SpendLedger {
     file: path.join(settings.dataDir, SPEND_LEDGER_FILE),
     ...(settings.retentionDays !== undefined ? { retentionDays: settings.retentionDays } : {}),
   });
+}
+
+/**
+ * The ledger as a job handler holds it: opened at its first use (a process that runs no
+ * model call creates no file), and tried again at the next use when opening failed (a data
+ * directory not writable yet, a full disk), the failure said in the log and, through the
+ * daily budget, in the status comment of a run that has one.
+ */
+export function openSpendLedgerLazily(settings: SpendLedgerSettings): SpendLedger {
+  let opened: SpendLedger | undefined;
+  const ledger = (): SpendLedger => {
+    if (opened) return opened;
+    try {
+      opened = openSpendLedger(settings);
+      return opened;
+    } catch (error) {
+      settings.logger?.error({ err: String(error) }, "could not open the spend ledger");
+      return unavailableSpendLedger(error);
+    }
+  };
+  return {
+    add: (scopes, usd, at) => ledger().add(scopes, usd, at),
+    spentToday: (scope, at) => ledger().spentToday(scope, at),
+    async close() {
+      const current = opened;
+      opened = undefined;
+      await current?.close();
+    },
+  };
 }

@@ -1,8 +1,12 @@
-import { readdir } from "node:fs/promises";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SpendScope } from "../../../src/core/index.js";
-import { openSpendLedger, openSqliteSpendLedger } from "../../../src/ledger/index.js";
+import {
+  openSpendLedger,
+  openSpendLedgerLazily,
+  openSqliteSpendLedger,
+} from "../../../src/ledger/index.js";
 import { tempDir } from "../../fakes/git-fixtures.js";
 
 const repo: SpendScope = { kind: "repository", id: "octo/app" };
@@ -104,6 +108,28 @@ describe("the SQLite spend ledger", () => {
     expect(await fallback.spentToday(repo, noon)).toBe(0.5);
     expect(warnings.join()).toMatch(/this machine's spend only/);
     await fallback.close();
+  });
+});
+
+describe("the lazily opened ledger", () => {
+  it("opens at first use, fails each use while it cannot open, and opens once it can", async () => {
+    const root = await tempDir();
+    const dataDir = path.join(root, "data");
+    // A file where the data directory should be: mkdir fails.
+    await writeFile(dataDir, "not a directory");
+    const errors: string[] = [];
+    const ledger = openSpendLedgerLazily({
+      dataDir,
+      logger: { ...silent, error: (o: unknown) => void errors.push(JSON.stringify(o)) },
+    });
+    await expect(ledger.add([repo], 1, noon)).rejects.toThrow(/could not be opened/);
+    await expect(ledger.spentToday(repo, noon)).rejects.toThrow(/could not be opened/);
+    expect(errors).toHaveLength(2);
+    await rm(dataDir);
+    await ledger.add([repo], 1, noon);
+    expect(await ledger.spentToday(repo, noon)).toBe(1);
+    expect(await readdir(dataDir)).toContain("spend.sqlite");
+    await ledger.close();
   });
 });
 
