@@ -1,5 +1,9 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { SpendScope } from "../../../src/core/index.js";
 import {
@@ -39,6 +43,28 @@ describe("the SQLite spend ledger", () => {
     const again = openSqliteSpendLedger({ file });
     expect(await again.spentToday(repo, noon)).toBeCloseTo(0.75, 10);
     await again.close();
+  });
+
+  it("processes adding at the same time to one file lose no call", async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+    const built = path.join(root, "dist/ledger/index.js");
+    if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
+    const file = path.join(await tempDir(), "spend.sqlite");
+    const child = path.join(root, "test/fakes/ledger-child.mjs");
+    const run = promisify(execFile);
+    const here = openSqliteSpendLedger({ file });
+    // 0.125 is exact in binary, so the sums compare exactly.
+    const children = [
+      run(process.execPath, [child, built, file, "octo/app", "400", "0.125"]),
+      run(process.execPath, [child, built, file, "octo/other", "400", "0.125"]),
+    ];
+    for (let i = 0; i < 100; i++) await here.add([repo, installation], 0.125);
+    const outputs = await Promise.all(children);
+    expect(outputs.map((o) => o.stdout)).toEqual(["done\n", "done\n"]);
+    expect(await here.spentToday(repo)).toBe(62.5);
+    expect(await here.spentToday(other)).toBe(50);
+    expect(await here.spentToday(installation)).toBe(112.5);
+    await here.close();
   });
 
   it("counts each UTC day apart: a minute before midnight is yesterday", async () => {
