@@ -11,7 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { parseEnv, toolEnv } from "./config/index.js";
-import type { Plan } from "./core/index.js";
+import type { Env } from "./config/index.js";
+import type { Logger, Plan } from "./core/index.js";
 import { parseIssueFile } from "./github/index.js";
 import { createReplayModel, readCassette } from "./llm/index.js";
 
@@ -90,6 +91,36 @@ function planText(plan: Plan): string {
 
 const section = (title: string) => `\n== ${title} ${"=".repeat(Math.max(3, 66 - title.length))}\n`;
 
+/**
+ * The sample's tests at the base commit, in the sandbox like every repository command: the bug
+ * is real, and the gate's "tests pass" at the end means a failing test now passes.
+ */
+async function testsAtBase(dir: string, env: Env, logger: Logger): Promise<string> {
+  const { createRunnerFactory } = await import("./worker.js");
+  const result = await createRunnerFactory(
+    env,
+    logger,
+  )(dir).run({
+    argv: ["npm", "test"],
+    cwd: dir,
+    timeoutMs: 60_000,
+    env: { PATH: [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":") },
+  });
+  if (result.exitCode === 0) return "`npm test` on main: passes.";
+  // TAP ("not ok 2 - name") or the spec reporter ("✖ name (1.2ms)"), whichever Node prints.
+  const failed = [
+    ...new Set(
+      [...result.output.matchAll(/^\s*(?:not ok \d+ - |✖ )(.+?)(?: \([\d.]+m?s\))?$/gm)]
+        .map((m) => m[1]!)
+        .filter((name) => !/^(tests?|failing tests:?)$/i.test(name)),
+    ),
+  ];
+  return [
+    `\`npm test\` on main: fails (exit ${result.exitCode ?? result.killed ?? "?"}).`,
+    ...failed.map((name) => `  failing: ${name}`),
+  ].join("\n");
+}
+
 export async function runDemo(options: DemoOptions): Promise<number> {
   const { io, processEnv } = options;
   const demoDir = options.demoDir ?? DEMO_DIR;
@@ -113,6 +144,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         `Issue #${issue.number}: ${issue.title}`,
       ].join("\n") + "\n",
     );
+    const logger = pino({ level: logLevel }, pino.destination(2));
+    io.stdout(`${section("Before")}${await testsAtBase(dir, env, logger)}\n`);
     io.stdout(section("Stages"));
     const { runLocalPipeline } = await import("./local-run.js");
     const started = Date.now();
@@ -123,7 +156,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       mode: "implement",
       env,
       ...(processEnv ? { processEnv } : {}),
-      logger: pino({ level: logLevel }, pino.destination(2)),
+      logger,
       model: replay,
       progress: (line) => {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -51,6 +51,10 @@ describe("patchsmith demo", () => {
 
     expect(stdout).toMatch(/answers are REPLAYED from a recorded cassette .*cassette\.json/);
     expect(stdout).toContain("no API key, no GitHub, no network");
+    // The bug is real: the sample's test fails at the base commit, and passes in the gate below.
+    expect(stdout).toContain(
+      "`npm test` on main: fails (exit 1).\n  failing: joins words with one dash",
+    );
     for (const stage of [
       "analyzing the code",
       "planning",
