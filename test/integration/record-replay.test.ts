@@ -21,7 +21,7 @@ import {
 import { anthropicReply } from "../fakes/anthropic-nock.js";
 import { git, makeRepo, tempDir } from "../fakes/git-fixtures.js";
 import { BUGGY_SUM_PROJECT, SUM_FIX, SUM_ISSUE, SUM_PLAN } from "../fakes/js-project.js";
-import { editorCall, text, toolUse } from "../fakes/scripted-model.js";
+import { editorCall, ScriptedModel, text, toolUse } from "../fakes/scripted-model.js";
 
 const BASE = "https://api.anthropic.com";
 const KEY = "sk-ant-api03-recordtest-0123456789abcdefghijklmnopqrstuv";
@@ -183,6 +183,44 @@ describe("record and replay through patchsmith run", () => {
     expect(unused.stderr).toContain(`used 3 of the 4 exchanges in the cassette ${long}`);
     expect(unused.code).toBe(1);
   });
+});
+
+describe("recording jobs side by side", () => {
+  it("writes one cassette per job when jobs run at once", async () => {
+    const recordDir = await tempDir();
+    const runOne = async () => {
+      const model = new ScriptedModel(STEPS);
+      let stderr = "";
+      const code = await main(
+        ["run", "--repo", await makeRepo(BUGGY_SUM_PROJECT), "--issue-file", await issueFile()],
+        {
+          env: await baseEnv({ PATCHSMITH_RECORD: recordDir }),
+          io: { stdout: () => {}, stderr: (t) => void (stderr += t) },
+          model,
+        },
+      );
+      model.assertDone();
+      return { code, stderr };
+    };
+    const runs = await Promise.all([runOne(), runOne()]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    const files = (await readdir(recordDir)).filter((f) => f.endsWith(".json"));
+    expect(files).toHaveLength(2);
+    expect(files.every((f) => /^local-[a-z0-9]+\.json$/.test(f))).toBe(true);
+    for (const file of files) {
+      const cassette = parseCassette(await readFile(path.join(recordDir, file), "utf8"), file);
+      expect(cassette.model).toBe("scripted");
+      expect(cassette.exchanges).toHaveLength(3);
+    }
+    // Nothing half-written is left behind.
+    expect(await readdir(recordDir)).toHaveLength(2);
+  });
+
+  async function issueFile() {
+    const file = path.join(await tempDir(), "issue.md");
+    await writeFile(file, issueText());
+    return file;
+  }
 });
 
 describe("record and replay at the adapter", () => {
