@@ -97,10 +97,8 @@ const section = (title: string) => `\n== ${title} ${"=".repeat(Math.max(3, 66 - 
  */
 async function testsAtBase(dir: string, env: Env, logger: Logger): Promise<string> {
   const { createRunnerFactory } = await import("./worker.js");
-  const result = await createRunnerFactory(
-    env,
-    logger,
-  )(dir).run({
+  const runner = createRunnerFactory(env, logger)(dir);
+  const result = await runner.run({
     argv: ["npm", "test"],
     cwd: dir,
     timeoutMs: 60_000,
@@ -190,7 +188,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     io.stdout(
       [
         `Branch ${pullRequest.head}: the quality gate ${passed ? "passed" : "still fails"}.`,
-        `Model: ${replay.used} answers replayed from the cassette; cost $0 (nothing was sent anywhere).`,
+        `Model: ${replay.used} answers replayed from the cassette; no model was called and nothing was sent anywhere.`,
         options.keep
           ? `The repository is kept in ${dir} (\`git -C ${dir} log ${pullRequest.head}\`).`
           : "The temp repository was removed (pass --keep to keep it).",

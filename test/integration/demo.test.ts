@@ -70,7 +70,7 @@ describe("patchsmith demo", () => {
     expect(stdout).toContain('+test("drops dashes at both ends", () => {');
     expect(stdout).toContain("Quality gate: passed");
     expect(stdout).toMatch(/\| tests \| ✅ pass \|/);
-    expect(stdout).toContain("Model: 5 answers replayed from the cassette");
+    expect(stdout).toContain("Model: 5 answers replayed from the cassette; no model was called");
     // The preload refused nothing because nothing was tried.
     expect(await readFile(log, "utf8")).toBe("");
     expect(seconds).toBeLessThan(60);
