@@ -29,6 +29,7 @@ import {
   createMeteredModel,
   createOpenAICompatibleModel,
   createPriceTable,
+  createRecordingModel,
   createStageModels,
   parseProviderList,
 } from "./llm/index.js";
@@ -172,7 +173,11 @@ export function createJobHandler(
       return outcome;
     }
     baseModel ??= createBaseModel(env, logger);
-    const staged = createStageModels(withModelRedaction(baseModel, redactor));
+    // Recording sits inside the redaction, so the cassette holds exactly what was sent.
+    const recorded = env.PATCHSMITH_RECORD
+      ? createRecordingModel(baseModel, { dir: env.PATCHSMITH_RECORD, job, redactor, logger })
+      : baseModel;
+    const staged = createStageModels(withModelRedaction(recorded, redactor));
     const daily = createDailyBudget({
       ledger: spendLedger,
       repository: `${job.repo.owner}/${job.repo.name}`,
