@@ -7,14 +7,16 @@
  * runs only the worker, on the same queue store.
  */
 import { createProbot, run, type Probot } from "probot";
-import { startInboxProcessor } from "./inbox-processor.js";
+import {
+  pokingOnPut,
+  startInboxProcessorThread,
+  type InboxProcessorHandle,
+} from "./inbox-thread.js";
 import { createIngressApp } from "./ingress.js";
 import type { Env } from "./config/index.js";
-import { fetchRepoConfigLenient } from "./config/index.js";
 import type { Inbox, Job, JobQueue, Logger } from "./core/index.js";
 import {
   createOctokitGitHub,
-  readRepoFile,
   startReconciler,
   type OctokitLike,
   type Reconciler,
@@ -36,6 +38,7 @@ export interface ServeOptions {
 export async function startServer(env: Env, options: ServeOptions = {}): Promise<void> {
   let queue: JobQueue | undefined;
   let inbox: Inbox | undefined;
+  let processor: InboxProcessorHandle | undefined;
   let reconciler: Reconciler | undefined;
   let log: Logger | undefined;
   const queueDepth = () => queue?.depth?.() ?? 0;
@@ -54,19 +57,17 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
     if (options.worker !== false)
       queue.process(jobHandlerFor(app, env, prometheus), env.PATCHSMITH_CONCURRENCY);
     inbox = openInbox({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger: app.log });
-    await startInboxProcessor({
-      inbox,
-      probot: createProbot({ overrides: { log: app.log } }),
-      concurrency: env.PATCHSMITH_INBOX_CONCURRENCY,
-      logger: app.log,
-      app: {
-        queue,
+    // Deliveries stored and not handled yet (a restart) are picked up as soon as it starts.
+    processor = await startInboxProcessorThread(
+      {
+        dataDir: dataDirOf(env),
+        ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
         botLogin: env.PATCHSMITH_BOT_NAME,
-        logger: app.log,
-        repoConfigFor: (octokit, repo) =>
-          fetchRepoConfigLenient((r, file) => readRepoFile(octokit, r, file), repo, app.log),
+        concurrency: env.PATCHSMITH_INBOX_CONCURRENCY,
+        logLevel: env.LOG_LEVEL,
       },
-    });
+      { logger: app.log },
+    );
     if (env.PATCHSMITH_RECONCILE_MINUTES) {
       reconciler = startReconciler({
         appOctokit: async () => (await app.auth()) as unknown as OctokitLike,
@@ -74,12 +75,16 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
         logger: app.log,
       });
     }
-    return createIngressApp({ inbox, logger: app.log })(app, appOptions);
+    return createIngressApp({ inbox: pokingOnPut(inbox, () => processor), logger: app.log })(
+      app,
+      appOptions,
+    );
   });
   onShutdown(async () => {
     reconciler?.stop();
     await server.stop().catch(() => undefined);
     // Deliveries in flight may still submit jobs: the inbox closes before the queue.
+    await processor?.close();
     await inbox?.close();
     await queue?.close();
   }, log);

@@ -1,11 +1,11 @@
 /**
- * The SQLite inbox's storage: one file in WAL mode, opened twice. The connection that
- * stores deliveries runs with synchronous=FULL, so a delivery acknowledged to GitHub is on
- * disk, power cut included. The one that keeps the books (leases, attempts, done) runs with
- * synchronous=NORMAL: a lease or a "done" lost to a power cut only means the delivery is
- * handled again, which the handler tolerates, and the ack path does not wait behind an
- * fsync per lease change. Its own file (not queue.sqlite), so the ack never waits behind
- * the workers' job writes either.
+ * The SQLite inbox's books: one file in WAL mode (its own, not queue.sqlite, so storing a
+ * delivery never waits behind the workers' job writes). New deliveries are written by the
+ * intake (sqlite-inbox-intake.ts) with synchronous=FULL; this connection keeps the books
+ * (leases, attempts, done) with synchronous=NORMAL: a lease or a "done" lost to a power cut
+ * only means the delivery is handled again, which the handler tolerates, and the event loop
+ * does not wait for an fsync per lease change. It never checkpoints (the intake does), so
+ * no checkpoint's fsync lands on the event loop either.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -46,30 +46,18 @@ CREATE TABLE IF NOT EXISTS inbox (
 CREATE INDEX IF NOT EXISTS inbox_state ON inbox(state, seq);
 `;
 
-function open(file: string, synchronous: "FULL" | "NORMAL"): Database.Database {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${synchronous}`);
-  db.pragma("busy_timeout = 5000");
-  return db;
-}
-
 export type SqliteInboxStore = ReturnType<typeof openSqliteInboxStore>;
 
 export function openSqliteInboxStore(options: { file: string; now?: () => number }) {
   const now = options.now ?? Date.now;
-  const memory = options.file === ":memory:";
-  if (!memory) mkdirSync(path.dirname(options.file), { recursive: true });
-  const intake = open(options.file, "FULL");
-  intake.exec(SCHEMA);
-  // An in-memory database is private to its connection: the books are kept on the same one.
-  const books = memory ? intake : open(options.file, "NORMAL");
+  mkdirSync(path.dirname(options.file), { recursive: true });
+  const books = new Database(options.file);
+  books.pragma("journal_mode = WAL");
+  books.pragma("synchronous = NORMAL");
+  books.pragma("busy_timeout = 5000");
+  books.pragma("wal_autocheckpoint = 0");
+  books.exec(SCHEMA);
 
-  const insert = intake.prepare(
-    `INSERT INTO inbox (id, name, payload, received_at, state, run_at, updated_at)
-     VALUES (@id, @name, @payload, @receivedAt, 'waiting', @receivedAt, @now)
-     ON CONFLICT(id) DO NOTHING`,
-  );
   const q = {
     expire: books.prepare<[number, number]>(
       `UPDATE inbox SET state = 'waiting', lease_owner = NULL, lease_until = NULL, updated_at = ?
@@ -155,17 +143,6 @@ export function openSqliteInboxStore(options: { file: string; now?: () => number
   );
 
   return {
-    /** True when stored, false when this delivery id is already there. */
-    put(delivery: InboxDelivery): boolean {
-      const result = insert.run({
-        id: delivery.id,
-        name: delivery.name,
-        payload: JSON.stringify(delivery.payload),
-        receivedAt: delivery.receivedAt,
-        now: now(),
-      });
-      return result.changes > 0;
-    },
     claim: (owner: string, limit: number, leaseMs: number, maxAttempts: number) =>
       claim.immediate(owner, limit, leaseMs, maxAttempts),
     /** Renews every lease this owner holds. */
@@ -206,9 +183,6 @@ export function openSqliteInboxStore(options: { file: string; now?: () => number
     },
     /** For tests and diagnostics. */
     stateOf: (id: string) => q.state.get(id),
-    close(): void {
-      if (books !== intake) books.close();
-      intake.close();
-    },
+    close: () => books.close(),
   };
 }

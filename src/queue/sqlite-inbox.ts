@@ -1,8 +1,8 @@
 /**
  * The embedded Inbox (the default when REDIS_URL is unset): webhook deliveries in a SQLite
- * file in the data directory (see sqlite-inbox-store.ts). put() is one INSERT, on disk
- * before the webhook is answered; a delivery id already there (kept at least 3 days) is a
- * duplicate. process() leases deliveries oldest first and renews the leases by heartbeat;
+ * file in the data directory (see sqlite-inbox-store.ts). put() is one INSERT on a writer
+ * thread (sqlite-inbox-intake.ts), on disk before the webhook is answered; a delivery id
+ * already there (kept at least 3 days) is a duplicate. process() leases deliveries oldest first and renews the leases by heartbeat;
  * a process that dies stops renewing, and its deliveries are handed out again when the
  * lease runs out (at once, when it ran on this machine and a new process starts here).
  */
@@ -11,6 +11,7 @@ import type { Inbox, InboxDelivery, InboxHandler, Logger } from "../core/index.j
 import { isDeadLocalOwner, ownerId } from "./lease-owner.js";
 import { backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
+import { openInboxIntake, type InboxIntake } from "./sqlite-inbox-intake.js";
 import { openSqliteInboxStore, type SqliteInboxStore } from "./sqlite-inbox-store.js";
 
 /** Handling a delivery is a few GitHub calls: retries come sooner than a job's. */
@@ -21,8 +22,10 @@ export const INBOX_RETRY: RetryPolicy = {
 };
 
 export interface SqliteInboxOptions {
-  /** The database file (created with its directory); ":memory:" for a throwaway one. */
+  /** The database file (created with its directory). */
   file: string;
+  /** false: write new deliveries on this thread (default: a writer thread when compiled). */
+  writerThread?: boolean;
   logger?: Logger;
   leaseMs?: number;
   heartbeatMs?: number;
@@ -37,7 +40,14 @@ export interface SqliteInboxOptions {
   random?: () => number;
 }
 
-export type SqliteInbox = Inbox & { readonly store: SqliteInboxStore; readonly owner: string };
+export type SqliteInbox = Inbox & {
+  readonly store: SqliteInboxStore;
+  readonly owner: string;
+  /** How new deliveries are written ("none" before the first put). */
+  intakeMode(): InboxIntake["mode"] | "none";
+  /** Look for stored deliveries now (another thread or process stored one). */
+  poke(): void;
+};
 
 export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
   const logger = options.logger ?? silentLogger;
@@ -49,6 +59,13 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
   const retentionMs = Math.max(options.retentionMs ?? DELIVERY_RETENTION_MS, DELIVERY_RETENTION_MS);
   const retry: RetryPolicy = { ...INBOX_RETRY, ...options.retry };
   const store = openSqliteInboxStore({ file: options.file, now });
+  // Opened at the first put: a process that only handles deliveries needs no writer.
+  let intake: InboxIntake | undefined;
+  const intakeNow = () =>
+    (intake ??= openInboxIntake(
+      options.file,
+      options.writerThread !== undefined ? { thread: options.writerThread } : {},
+    ));
   const owner = ownerId();
   const running = new Map<string, Promise<void>>();
   let handler: InboxHandler | undefined;
@@ -127,10 +144,12 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
   return {
     store,
     owner,
+    intakeMode: () => intake?.mode ?? "none",
+    poke: schedulePump,
 
     async put(delivery) {
       if (closed || closing) throw closedError();
-      const stored = store.put(delivery);
+      const stored = await intakeNow().put(delivery, now());
       if (stored) schedulePump();
       return stored ? "stored" : "duplicate";
     },
@@ -189,6 +208,7 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
         }
       }
       closed = true;
+      await intake?.close();
       store.close();
     },
   };

@@ -1,0 +1,35 @@
+/** The inbox processor's thread (see inbox-thread.ts). */
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  startProcessorFromSettings,
+  threadLogger,
+  type InboxThreadSettings,
+} from "./inbox-thread.js";
+
+const port = parentPort!;
+const settings = workerData as InboxThreadSettings;
+const logger = threadLogger(settings.logLevel);
+
+try {
+  const processor = await startProcessorFromSettings(settings, logger);
+  port.on("message", (message: { type: "drain"; id: number } | { type: "poke" | "close" }) => {
+    if (message.type === "poke") processor.poke();
+    else if (message.type === "drain")
+      void processor.drain().then(() => port.postMessage({ type: "drained", id: message.id }));
+    else
+      // Octokit's pooled sockets would keep the thread alive: it ends here.
+      void processor.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: String(error) }, "closing the inbox processor failed");
+          process.exit(1);
+        },
+      );
+  });
+  port.postMessage({ type: "ready" });
+} catch (error) {
+  port.postMessage({
+    type: "failed",
+    error: error instanceof Error ? error.message : String(error),
+  });
+}
