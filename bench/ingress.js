@@ -78,14 +78,13 @@ async function child([variant, githubUrl, dataDir, redisUrl]) {
         concurrency: Number(process.env.PATCHSMITH_INBOX_CONCURRENCY ?? 8),
         logLevel: "silent",
         githubThrottling: false,
+        githubBaseUrl: githubUrl,
       },
       {
         logger: silent,
         env: {
           APP_ID: "1",
           PRIVATE_KEY: privateKey,
-          GHE_HOST: new URL(githubUrl).host,
-          GHE_PROTOCOL: "http",
           LOG_LEVEL: "silent",
         },
       },

@@ -26,7 +26,9 @@ export interface InboxThreadSettings {
   botLogin: string;
   concurrency: number;
   logLevel: string;
-  /** false only in benchmarks: Octokit's throttling spaces out writes a second apart. */
+  /** Default: what the environment says (GHE_HOST), as for the server's own Probot. */
+  githubBaseUrl?: string;
+  /** false only in benchmarks and tests: Octokit's throttling spaces out writes a second apart. */
   githubThrottling?: boolean;
 }
 
@@ -57,6 +59,7 @@ export async function startProcessorFromSettings(
   const probot = createProbot({
     overrides: {
       log: logger as never,
+      ...(settings.githubBaseUrl ? { baseUrl: settings.githubBaseUrl } : {}),
       ...(settings.githubThrottling === false
         ? {
             Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
