@@ -288,6 +288,8 @@ async function load(port, rate, seconds, counters, run) {
         const issue = counters.nextIssue++;
         id = `${run}-t-${issue}`;
         labeled.issue.number = issue;
+        // Spread over senders: one user may trigger at most 1000 runs an hour (quotas).
+        labeled.sender.login = `bench-user-${issue % 100}`;
         body = JSON.stringify(labeled);
         sentTriggers.push({ id, body });
         counters.sent.add(id);

@@ -1,4 +1,6 @@
 /** The inbox processor's thread (see inbox-thread.ts). */
+import { readlinkSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import {
   startProcessorFromSettings,
@@ -9,6 +11,20 @@ import {
 const port = parentPort!;
 const settings = workerData as InboxThreadSettings;
 const logger = threadLogger(settings.logLevel);
+
+/**
+ * Handling can wait, the answer to GitHub cannot: on Linux this thread runs at a lower CPU
+ * priority than the one that answers webhooks (its own thread id, so only this thread).
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid)) setPriority(tid, Math.min(19, getPriority(tid) + 10));
+  } catch {
+    // Not Linux, or not allowed: the same priority as the server, which is only slower.
+  }
+}
+lowerThisThreadsPriority();
 
 try {
   const processor = await startProcessorFromSettings(settings, logger);

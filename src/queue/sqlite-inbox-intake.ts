@@ -96,12 +96,13 @@ function threadIntake(url: URL, file: string): InboxIntake {
     const pending = waiting.get(reply.seq);
     if (!pending) return;
     waiting.delete(reply.seq);
+    if (waiting.size === 0) worker.unref();
     if ("error" in reply) pending.reject(new Error(reply.error));
     else pending.resolve(reply.stored);
   });
   worker.on("error", (error) => failAll(error));
   worker.on("exit", (code) => failAll(new Error(`the inbox writer thread exited (${code})`)));
-  // Only the puts in flight keep the process alive, as a plain file handle would not either.
+  // Only puts in flight keep the process alive, as a plain file handle would not either.
   worker.unref();
 
   return {
@@ -111,6 +112,7 @@ function threadIntake(url: URL, file: string): InboxIntake {
       const row = rowOf(delivery, now);
       const id = seq++;
       return new Promise<boolean>((resolve, reject) => {
+        if (waiting.size === 0) worker.ref();
         waiting.set(id, { resolve, reject });
         worker.postMessage({ seq: id, row });
       });
@@ -118,6 +120,7 @@ function threadIntake(url: URL, file: string): InboxIntake {
     async close() {
       if (broken) return;
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.ref();
       worker.postMessage({ close: true });
       await exited;
     },
