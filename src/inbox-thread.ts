@@ -46,11 +46,14 @@ export async function startProcessorFromSettings(
   settings: InboxThreadSettings,
   logger: Logger,
 ): Promise<Omit<InboxProcessorHandle, "mode">> {
-  const inbox: Inbox & { poke?: () => void } = openInbox({
-    dataDir: settings.dataDir,
-    logger,
-    ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
-  });
+  const inbox: Inbox & { poke?: () => void } = openInbox(
+    {
+      dataDir: settings.dataDir,
+      logger,
+      ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
+    },
+    { storesDeliveries: false },
+  );
   const queue = openQueue({
     dataDir: settings.dataDir,
     logger,

@@ -34,7 +34,10 @@ export function openQueue(settings: QueueSettings): JobQueue {
 }
 
 /** Where the receiver stores webhook deliveries before it answers them (see core/inbox.ts). */
-export function openInbox(settings: QueueSettings): Inbox {
+export function openInbox(
+  settings: QueueSettings,
+  options: { storesDeliveries?: boolean } = {},
+): Inbox {
   if (settings.redisUrl) {
     throw new ConfigError("environment", [
       "REDIS_URL is set, but this build of patchsmith has no Redis inbox yet: unset REDIS_URL to use the embedded inbox in PATCHSMITH_DATA_DIR",
@@ -44,5 +47,8 @@ export function openInbox(settings: QueueSettings): Inbox {
     file: path.join(settings.dataDir, INBOX_FILE),
     logger: settings.logger,
     ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+    ...(options.storesDeliveries !== undefined
+      ? { storesDeliveries: options.storesDeliveries }
+      : {}),
   });
 }

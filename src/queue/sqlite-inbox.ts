@@ -26,6 +26,11 @@ export interface SqliteInboxOptions {
   file: string;
   /** false: write new deliveries on this thread (default: a writer thread when compiled). */
   writerThread?: boolean;
+  /**
+   * false: the writer starts at the first put (a process that only handles deliveries needs
+   * none). Default true: it starts now, so the first webhook does not wait for it.
+   */
+  storesDeliveries?: boolean;
   logger?: Logger;
   leaseMs?: number;
   heartbeatMs?: number;
@@ -59,7 +64,6 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
   const retentionMs = Math.max(options.retentionMs ?? DELIVERY_RETENTION_MS, DELIVERY_RETENTION_MS);
   const retry: RetryPolicy = { ...INBOX_RETRY, ...options.retry };
   const store = openSqliteInboxStore({ file: options.file, now });
-  // Opened at the first put: a process that only handles deliveries needs no writer.
   let intake: InboxIntake | undefined;
   const intakeNow = () =>
     (intake ??= openInboxIntake(
@@ -76,6 +80,7 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
   const timers: NodeJS.Timeout[] = [];
 
   store.prune(retentionMs);
+  if (options.storesDeliveries !== false) intakeNow();
 
   function schedulePump(): void {
     if (pumpQueued || !handler || closing) return;
