@@ -14,3 +14,12 @@ export {
 } from "./retry-policy.js";
 export { decide, type ActiveJob } from "./fold-policy.js";
 export { QUEUE_FILE, openQueue, type QueueSettings } from "./from-env.js";
+export {
+  RedisUnavailableError,
+  createRedisClient,
+  redactRedisUrl,
+  redisCall,
+  redisCommandOptions,
+  redisWorkerOptions,
+  type RedisConnectionSettings,
+} from "./redis-connection.js";
