@@ -23,3 +23,10 @@ export {
   redisWorkerOptions,
   type RedisConnectionSettings,
 } from "./redis-connection.js";
+export { createRedisQueue, type RedisQueue, type RedisQueueOptions } from "./redis-queue.js";
+export {
+  createRedisStore,
+  type RedisJobRecord,
+  type RedisJobState,
+  type RedisStore,
+} from "./redis-store.js";
