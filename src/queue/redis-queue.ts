@@ -340,6 +340,9 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
         drainDelay: 5,
       });
       worker.on("error", (error) => logger.warn({ err: error.message }, "BullMQ worker error"));
+      worker.on("lockRenewalFailed", (jobIds) =>
+        logger.warn({ bullJobIds: jobIds }, "could not renew job leases: Redis is slow or down"),
+      );
       worker.on("stalled", (jobId) =>
         logger.warn({ bullJobId: jobId }, "a job's lease ran out: it is queued again"),
       );

@@ -374,3 +374,20 @@ describe("Redis queue when Redis cannot be reached", () => {
     }
   });
 });
+
+describe("openQueue", () => {
+  it("opens the Redis queue when REDIS_URL is set, and refuses a URL that is not redis://", async () => {
+    const { openQueue } = await import("../../../src/queue/index.js");
+    const { ConfigError, silentLogger } = await import("../../../src/core/index.js");
+    const queue = openQueue({ dataDir: dir, redisUrl: redis.url, logger: silentLogger });
+    try {
+      expect(await queue.submit!(job(1), "k1")).toEqual({ outcome: "queued", jobId: idOf(1) });
+      expect(await queue.claimDelivery!("d-1")).toBe(false);
+    } finally {
+      await queue.close();
+    }
+    expect(() =>
+      openQueue({ dataDir: dir, redisUrl: "localhost:6379", logger: silentLogger }),
+    ).toThrow(ConfigError);
+  });
+});
