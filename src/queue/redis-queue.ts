@@ -32,7 +32,7 @@ export interface RedisQueueOptions extends RedisConnectionSettings {
   leaseMs?: number;
   /** Lock renewal, and the check whether the lease is still ours or the job was cancelled. */
   heartbeatMs?: number;
-  /** How often BullMQ looks for jobs whose lock ran out (default: leaseMs). */
+  /** How often BullMQ looks for jobs whose lock ran out (default: 5 s, or leaseMs if shorter). */
   stalledIntervalMs?: number;
   /** How often a worker re-dispatches jobs that BullMQ lost track of. */
   sweepMs?: number;
@@ -83,7 +83,7 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
   const prefix = options.prefix ?? "patchsmith";
   const leaseMs = options.leaseMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.min(1000, Math.floor(leaseMs / 3)));
-  const stalledIntervalMs = options.stalledIntervalMs ?? leaseMs;
+  const stalledIntervalMs = options.stalledIntervalMs ?? Math.min(leaseMs, 5000);
   const sweepMs = options.sweepMs ?? 15_000;
   const pollMs = options.pollMs ?? 500;
   const graceMs = options.graceMs ?? 30_000;
