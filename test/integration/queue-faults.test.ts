@@ -14,13 +14,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createApp } from "../../src/app.js";
 import type { JobQueue } from "../../src/core/index.js";
 import {
+  RedisUnavailableError,
   createRedisQueue,
   createSqliteQueue,
   type RedisQueue,
   type SqliteQueue,
 } from "../../src/queue/index.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github-server.js";
-import { startTestRedis, type TestRedis } from "../fakes/redis-server.js";
+import { deadRedisUrl, startTestRedis, type TestRedis } from "../fakes/redis-server.js";
 import { makeRemote, showFile, tempDir } from "../fakes/git-fixtures.js";
 import { testProbotOptions, webhookExample } from "../fakes/github-nock.js";
 import { BUGGY_SUM_PROJECT, SUM_FIX, SUM_ISSUE, SUM_PLAN } from "../fakes/js-project.js";
@@ -266,5 +267,40 @@ describe.each<Adapter>(["sqlite", "redis"])("durable queue under faults: %s", (a
       fake.comments.filter((c) => c.body.includes("already working on this issue")),
     ).toHaveLength(1);
     expect(fake.unexpected).toEqual([]);
+  });
+});
+
+describe("Redis unreachable", () => {
+  it("the webhook fails within seconds (Probot answers 5xx, GitHub keeps it as failed) and nothing is posted", async () => {
+    const github = await startFakeGitHub({
+      owner: OWNER,
+      name: NAME,
+      issue: { number: 1, title: SUM_ISSUE.title, body: SUM_ISSUE.body, author: OWNER },
+      botLogin: BOT,
+    });
+    const down = createRedisQueue({ url: await deadRedisUrl(), commandTimeoutMs: 1000 });
+    const app = new Probot({ ...testProbotOptions(), baseUrl: github.url });
+    await app.load(createApp({ queue: down, botLogin: BOT }));
+    try {
+      const payload = webhookExample("issues", "labeled");
+      payload.label.name = "patchsmith";
+      const started = Date.now();
+      const error = await app
+        .receive({ id: "delivery-down", name: "issues", payload } as never)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(Date.now() - started).toBeLessThan(5000);
+      // Probot gathers the handlers' errors; its server answers 500 for any of them.
+      const [cause] = (error as AggregateError).errors;
+      expect(cause).toBeInstanceOf(RedisUnavailableError);
+      expect((cause as RedisUnavailableError).userMessage).toContain("REDIS_URL");
+      expect(github.requests.filter((line) => !line.startsWith("GET"))).toEqual([]);
+      expect(github.comments).toEqual([]);
+    } finally {
+      await down.close();
+      await github.close();
+    }
   });
 });
