@@ -24,9 +24,4 @@ export {
   type RedisConnectionSettings,
 } from "./redis-connection.js";
 export { createRedisQueue, type RedisQueue, type RedisQueueOptions } from "./redis-queue.js";
-export {
-  createRedisStore,
-  type RedisJobRecord,
-  type RedisJobState,
-  type RedisStore,
-} from "./redis-store.js";
+export type { RedisJobRecord, RedisJobState, RedisStore } from "./redis-store.js";

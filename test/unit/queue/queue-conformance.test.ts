@@ -373,6 +373,16 @@ describe("Redis queue when Redis cannot be reached", () => {
       );
     }
   });
+  it("never shows the password of REDIS_URL", async () => {
+    const url = (await deadRedisUrl()).replace("redis://", "redis://user:hunter2@");
+    const queue = track(createRedisQueue({ url, commandTimeoutMs: 500 }));
+    const error = (await queue.claimDelivery("d-1").catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect(`${error.message} ${(error as RedisUnavailableError).userMessage}`).not.toContain(
+      "hunter2",
+    );
+    expect((error as RedisUnavailableError).userMessage).toContain("redis://user:***@127.0.0.1");
+  });
 });
 
 describe("openQueue", () => {
