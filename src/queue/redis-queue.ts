@@ -291,6 +291,8 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
     store,
     owner,
 
+    // The port's depth() is synchronous (a gauge read on every scrape): a cached count of
+    // waiting and running jobs across all processes, refreshed every second.
     depth: () => (closed ? 0 : depth),
 
     async submit(job: Job, dedupeKey: string): Promise<EnqueueResult> {

@@ -117,7 +117,7 @@ describe.each<Adapter>(["sqlite", "redis"])("durable queue under faults: %s", (a
       botLogin: BOT,
       // SQLite: long on purpose, recovery must come from the dead-owner check, not expiry.
       // Redis: a killed worker's job comes back when its BullMQ lock runs out.
-      leaseMs: adapter === "redis" ? 3000 : 60_000,
+      leaseMs: adapter === "redis" ? 5000 : 60_000,
       stalledIntervalMs: 1000,
       plan: SUM_PLAN,
       fix: SUM_FIX,
