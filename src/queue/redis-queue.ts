@@ -9,7 +9,7 @@
  */
 import os from "node:os";
 import { createHash, randomUUID } from "node:crypto";
-import { DelayedError, Queue, WaitingError, Worker, type Job as BullJob } from "bullmq";
+import { Queue, WaitingError, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import { CancelledError, PatchsmithError, silentLogger } from "../core/index.js";
 import type { EnqueueResult, Job, JobHandler, JobQueue, Logger } from "../core/index.js";
@@ -19,8 +19,9 @@ import {
   redisWorkerOptions,
   type RedisConnectionSettings,
 } from "./redis-connection.js";
+import { runAttempt, type AttemptDeps, type BullData, type Running } from "./redis-attempt.js";
 import { createRedisStore, type Dispatch, type RedisStore } from "./redis-store.js";
-import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
 
 export interface RedisQueueOptions extends RedisConnectionSettings {
@@ -54,19 +55,6 @@ export type RedisQueue = JobQueue &
     readonly store: RedisStore;
     readonly owner: string;
   };
-
-interface Running {
-  controller: AbortController;
-  owner: string;
-  bullJob: BullJob<BullData>;
-  token: string;
-  handedBack: boolean;
-  leaseLost: boolean;
-}
-
-interface BullData {
-  id: string;
-}
 
 const QUEUE_NAME = "jobs";
 /** BullMQ must never fail a job on its own for stalling: the job record counts attempts. */
@@ -113,6 +101,16 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
   const timers: NodeJS.Timeout[] = [];
 
   const call = <T>(operation: () => Promise<T>) => redisCall(url, operation, timeoutMs);
+  const attemptDeps: AttemptDeps = {
+    store,
+    logger,
+    retry,
+    heartbeatMs,
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    isClosed: () => closed,
+    dispatchNext: (next) => dispatchLater(next),
+  };
 
   const refreshDepth = () =>
     store.activeCount().then(
@@ -187,83 +185,10 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
     };
     running.set(id, entry);
     try {
-      await runAttempt(handler, started.job, started.attempt, entry);
+      await runAttempt(attemptDeps, handler, started.job, started.attempt, entry);
     } finally {
       running.delete(id);
     }
-  }
-
-  async function runAttempt(
-    run: JobHandler,
-    job: Job,
-    attempt: number,
-    entry: Running,
-  ): Promise<void> {
-    const { controller } = entry;
-    const log = logger.child({ jobId: job.id, attempt });
-    let checking = false;
-    const beat = setInterval(() => {
-      if (checking || closed) return;
-      checking = true;
-      store
-        .lease(job.id, entry.owner)
-        .then((lease) => {
-          if (!lease.ours && !entry.handedBack) {
-            entry.leaseLost = true;
-            log.warn("lease lost: another worker has this job now; stopping this attempt");
-            controller.abort(new CancelledError("lease lost"));
-          } else if (lease.cancelled && !controller.signal.aborted) {
-            log.info("cancel requested: aborting the running job");
-            controller.abort(new CancelledError());
-          }
-        })
-        .catch((error: unknown) => log.warn({ err: String(error) }, "heartbeat failed"))
-        .finally(() => (checking = false));
-    }, heartbeatMs);
-    beat.unref();
-    log.info("job started");
-    const startedAt = now();
-    let failure: { error: unknown } | undefined;
-    try {
-      await run(job, { signal: controller.signal, attempt });
-    } catch (error) {
-      failure = { error };
-    } finally {
-      clearInterval(beat);
-    }
-    // Handed back by close(), or taken by another worker: the BullMQ job is not ours to move.
-    if (entry.handedBack || entry.leaseLost) throw new WaitingError();
-    if (!failure) {
-      const settled = await store.settle(job.id, entry.owner, { state: "done" });
-      if (!settled.ok) throw new WaitingError();
-      log.info({ ms: now() - startedAt }, "job finished");
-      await dispatchLater(settled.next);
-      return;
-    }
-    const { error } = failure;
-    const message = error instanceof Error ? error.message : String(error);
-    const cancelled =
-      error instanceof CancelledError ||
-      (controller.signal.aborted && (await store.lease(job.id, entry.owner)).cancelled);
-    if (!cancelled && shouldRetry(error, attempt, retry)) {
-      const delay = backoffDelay(attempt, retry, options.random);
-      const settled = await store.settle(job.id, entry.owner, {
-        state: "waiting",
-        runAt: now() + delay,
-        error: message,
-      });
-      if (!settled.ok) throw new WaitingError();
-      await entry.bullJob.moveToDelayed(Date.now() + delay, entry.token);
-      log.warn({ err: message, retryInMs: delay }, "job failed; it will be retried");
-      throw new DelayedError();
-    }
-    const settled = await store.settle(job.id, entry.owner, {
-      state: cancelled ? "cancelled" : "failed",
-      error: message,
-    });
-    if (!settled.ok) throw new WaitingError();
-    log.error({ err: message, ms: now() - startedAt }, "job failed");
-    await dispatchLater(settled.next);
   }
 
   function closedError(): PatchsmithError {

@@ -52,7 +52,12 @@ interface JobRow {
 beforeAll(async () => {
   // The child runs the built code: a stale dist/ would test something else.
   const sources = ["queue/sqlite-queue", "queue/sqlite-store", "publish/pull-request"];
-  sources.push("queue/redis-queue", "queue/redis-store", "queue/redis-scripts");
+  sources.push(
+    "queue/redis-queue",
+    "queue/redis-attempt",
+    "queue/redis-store",
+    "queue/redis-scripts",
+  );
   for (const file of sources) {
     const built = statSync(path.resolve(`dist/${file}.js`), { throwIfNoEntry: false });
     if (!built || built.mtimeMs < statSync(path.resolve(`src/${file}.ts`)).mtimeMs) {
