@@ -354,6 +354,27 @@ describe.each([sqlite, redisAdapter])("durable queue contract: $name", (adapter)
   });
 });
 
+describe("Redis queue sweep", () => {
+  it("dispatches a job whose receiver died before telling BullMQ, and frees one whose worker vanished", async () => {
+    const receiver = track(createRedisQueue({ url: redis.url, prefix: "sweep" }));
+    // The record is written, then the process dies before its BullMQ add.
+    await receiver.store.submit(job(1), "k1");
+    // A running record whose BullMQ job is gone (its worker and its lock with it).
+    await receiver.store.submit(job(2), "k2");
+    expect(await receiver.store.start(idOf(2), "ghost-host:1:dead", 3)).toMatchObject({
+      kind: "run",
+    });
+    const worker = track(createRedisQueue({ url: redis.url, prefix: "sweep" }));
+    const ran: [string, number][] = [];
+    worker.process(async (j, { attempt }) => void ran.push([j.id, attempt]), 2);
+    await until(async () => (await receiver.store.all()).every((r) => r.state === "done"));
+    expect(ran.sort()).toEqual([
+      [idOf(1), 1],
+      [idOf(2), 2],
+    ]);
+  });
+});
+
 describe("Redis queue when Redis cannot be reached", () => {
   it("rejects submit and claimDelivery within seconds with a retryable error naming REDIS_URL", async () => {
     const queue: JobQueue & Pick<RedisQueue, "submit" | "claimDelivery"> = track(
