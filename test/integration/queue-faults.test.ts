@@ -123,7 +123,7 @@ describe.each<Adapter>(["sqlite", "redis"])("durable queue under faults: %s", (a
       // SQLite: long on purpose, recovery must come from the dead-owner check, not expiry.
       // Redis: a killed worker's job comes back when its BullMQ lock runs out.
       leaseMs: adapter === "redis" ? 5000 : 60_000,
-      stalledIntervalMs: 1000,
+      stalledIntervalMs: 500,
       plan: SUM_PLAN,
       fix: SUM_FIX,
     };
