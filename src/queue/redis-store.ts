@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import { PatchsmithError } from "../core/index.js";
 import type { EnqueueResult, Job } from "../core/index.js";
 import { decide, type ActiveJob } from "./fold-policy.js";
 import * as scripts from "./redis-scripts.js";
@@ -126,7 +127,10 @@ export function createRedisStore(client: Redis, options: RedisStoreOptions) {
       if (reply[0] === "duplicate") return { outcome: "folded", jobId: reply[1]! };
       // Another process changed this issue's jobs between our read and our write: decide again.
     }
-    throw new Error(`could not store job ${job.id}: key ${key} kept changing`);
+    throw new PatchsmithError(`could not store job ${job.id}: key ${key} kept changing`, {
+      userMessage: "Too many requests for this issue at once. Try again in a minute.",
+      isRetryable: true,
+    });
   }
 
   return {
