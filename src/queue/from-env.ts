@@ -4,8 +4,9 @@
  */
 import path from "node:path";
 import { ConfigError } from "../core/index.js";
-import type { JobQueue, Logger } from "../core/index.js";
+import type { Inbox, JobQueue, Logger } from "../core/index.js";
 import { createRedisQueue } from "./redis-queue.js";
+import { createSqliteInbox } from "./sqlite-inbox.js";
 import { createSqliteQueue } from "./sqlite-queue.js";
 
 export interface QueueSettings {
@@ -17,6 +18,8 @@ export interface QueueSettings {
 }
 
 export const QUEUE_FILE = "queue.sqlite";
+/** Its own file, so storing a delivery never waits behind the workers' writes to the queue. */
+export const INBOX_FILE = "inbox.sqlite";
 
 export function openQueue(settings: QueueSettings): JobQueue {
   if (settings.redisUrl) {
@@ -35,5 +38,25 @@ export function openQueue(settings: QueueSettings): JobQueue {
     file: path.join(settings.dataDir, QUEUE_FILE),
     logger: settings.logger,
     ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+  });
+}
+
+/** Where the receiver stores webhook deliveries before it answers them (see core/inbox.ts). */
+export function openInbox(
+  settings: QueueSettings,
+  options: { storesDeliveries?: boolean } = {},
+): Inbox {
+  if (settings.redisUrl) {
+    throw new ConfigError("environment", [
+      "REDIS_URL is set, but this build of patchsmith has no Redis inbox yet: unset REDIS_URL to use the embedded inbox in PATCHSMITH_DATA_DIR",
+    ]);
+  }
+  return createSqliteInbox({
+    file: path.join(settings.dataDir, INBOX_FILE),
+    logger: settings.logger,
+    ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+    ...(options.storesDeliveries !== undefined
+      ? { storesDeliveries: options.storesDeliveries }
+      : {}),
   });
 }
