@@ -21,3 +21,14 @@ export {
   type SqliteInboxOptions,
 } from "./sqlite-inbox.js";
 export { isDeadLocalOwner, ownerId } from "./lease-owner.js";
+export {
+  RedisUnavailableError,
+  createRedisClient,
+  redactRedisUrl,
+  redisCall,
+  redisCommandOptions,
+  redisWorkerOptions,
+  type RedisConnectionSettings,
+} from "./redis-connection.js";
+export { createRedisQueue, type RedisQueue, type RedisQueueOptions } from "./redis-queue.js";
+export type { RedisJobRecord, RedisJobState, RedisStore } from "./redis-store.js";
