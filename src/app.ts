@@ -231,7 +231,15 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       }
       // The queue's memory of deliveries outlives this process (a redelivery after a restart).
       const durable = deps.queue.claimDelivery ? deps.queue : undefined;
-      if (durable && !(await durable.claimDelivery!(event.deliveryId))) {
+      let claimed: boolean;
+      try {
+        claimed = !durable || (await durable.claimDelivery!(event.deliveryId));
+      } catch (error) {
+        // The store is down: this process must not remember the delivery as handled either.
+        dedupe.forget(event.deliveryId);
+        throw error;
+      }
+      if (!claimed) {
         eventLog.info("ignored: delivery already handled (queue store)");
         return;
       }

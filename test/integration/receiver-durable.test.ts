@@ -151,4 +151,26 @@ describe("receiver on the durable queue", () => {
     expect(created).toContain(MARKER);
     expect(queue.store.all().map((j) => j.job.statusCommentId)).toEqual([6100]);
   });
+  it("a store that fails on the delivery claim leaves the delivery free for its redelivery", async () => {
+    gh.installationToken(INSTALLATION);
+    const bodies: string[] = [];
+    accepted(6200, bodies);
+    const queue = createSqliteQueue({ file: path.join(dir, "queue.sqlite"), pollMs: 20 });
+    queues.push(queue);
+    const claim = queue.claimDelivery.bind(queue);
+    let failures = 1;
+    queue.claimDelivery = async (id) => {
+      if (failures-- > 0) throw new Error("store unreachable");
+      return claim(id);
+    };
+    const probot = createTestProbot();
+    await probot.load(createApp({ queue, botLogin: "patchsmith[bot]" }));
+    await expect(
+      probot.receive({ id: "d-down", name: "issues", payload: labeled() as never }),
+    ).rejects.toThrow(/store unreachable/);
+    // GitHub redelivers the failed delivery to the same process: it must not be "already handled".
+    await probot.receive({ id: "d-down", name: "issues", payload: labeled() as never });
+    expect(bodies).toHaveLength(1);
+    expect(queue.store.all().map((j) => j.id)).toEqual(["Codertocat/Hello-World#1@d-down"]);
+  });
 });
