@@ -4,7 +4,8 @@
  */
 import path from "node:path";
 import { ConfigError } from "../core/index.js";
-import type { JobQueue, Logger } from "../core/index.js";
+import type { Inbox, JobQueue, Logger } from "../core/index.js";
+import { createRedisInbox } from "./redis-inbox.js";
 import { createSqliteQueue } from "./sqlite-queue.js";
 
 export interface QueueSettings {
@@ -28,4 +29,18 @@ export function openQueue(settings: QueueSettings): JobQueue {
     logger: settings.logger,
     ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
   });
+}
+
+/** Where the receiver stores webhook deliveries before it answers them (see core/inbox.ts). */
+export function openInbox(settings: QueueSettings): Inbox {
+  if (settings.redisUrl) {
+    return createRedisInbox({
+      url: settings.redisUrl,
+      logger: settings.logger,
+      ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+    });
+  }
+  throw new ConfigError("environment", [
+    "this build of patchsmith has only the Redis inbox: set REDIS_URL (the embedded SQLite inbox comes with the SQLite queue)",
+  ]);
 }

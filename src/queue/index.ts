@@ -13,4 +13,28 @@ export {
   type RetryPolicy,
 } from "./retry-policy.js";
 export { decide, type ActiveJob } from "./fold-policy.js";
-export { QUEUE_FILE, openQueue, type QueueSettings } from "./from-env.js";
+export { QUEUE_FILE, openInbox, openQueue, type QueueSettings } from "./from-env.js";
+export {
+  REDIS_COMMAND_TIMEOUT_MS,
+  REDIS_CONNECT_TIMEOUT_MS,
+  closeRedisClient,
+  createRedisClient,
+  failFastRedisOptions,
+  redactRedisUrl,
+  redisUnreachable,
+  type RedisConnectionOptions,
+} from "./redis-connection.js";
+export {
+  REDIS_INBOX_PREFIX,
+  REDIS_INBOX_RETRY,
+  createRedisInbox,
+  type RedisInbox,
+  type RedisInboxOptions,
+} from "./redis-inbox.js";
+export {
+  REDIS_SPEND_PREFIX,
+  SPEND_RETENTION_SECONDS,
+  createRedisSpendLedger,
+  type RedisSpendLedger,
+  type RedisSpendLedgerOptions,
+} from "./redis-spend-ledger.js";
