@@ -15,15 +15,15 @@ export {
 export { decide, type ActiveJob } from "./fold-policy.js";
 export { QUEUE_FILE, openInbox, openQueue, type QueueSettings } from "./from-env.js";
 export {
-  REDIS_COMMAND_TIMEOUT_MS,
-  REDIS_CONNECT_TIMEOUT_MS,
-  closeRedisClient,
+  RedisUnavailableError,
   createRedisClient,
-  failFastRedisOptions,
   redactRedisUrl,
-  redisUnreachable,
-  type RedisConnectionOptions,
+  redisCall,
+  redisCommandOptions,
+  redisWorkerOptions,
+  type RedisConnectionSettings,
 } from "./redis-connection.js";
+export { closeRedisClient, ownRedisClient } from "./redis-lifecycle.js";
 export {
   REDIS_INBOX_PREFIX,
   REDIS_INBOX_RETRY,

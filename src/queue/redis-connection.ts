@@ -1,94 +1,105 @@
 /**
- * One ioredis client from REDIS_URL, set up to fail fast. ioredis's defaults queue a
- * command while it reconnects and retry it 20 times, so a Redis that is down makes a
- * call hang for a long time; the receiver must instead answer 5xx within seconds (GitHub
- * then records a failed delivery that can be sent again). So: a command is given one
- * reconnection (`maxRetriesPerRequest: 1`) and a timeout, connecting gives up after
- * `connectTimeoutMs`, and reconnection keeps trying in the background, at most a second
- * apart, so calls succeed again as soon as Redis is back.
+ * Redis clients made from REDIS_URL, set up to fail promptly when Redis cannot be reached.
+ * A receiver must answer GitHub with a 5xx within seconds when Redis is down (GitHub then
+ * records a failed delivery that `patchsmith redeliver` can send again) instead of holding
+ * the request while ioredis buffers commands and reconnects forever.
+ *
+ * - `commandTimeout`: a command that has no answer in time rejects, also when it waits in
+ *   the offline queue behind a connection that is still being made (ioredis arms the timer
+ *   when the command is issued), and also behind a dead socket that never sends a reset.
+ * - `maxRetriesPerRequest: 1`: a command is re-sent across at most one reconnect.
+ * - `enableOfflineQueue: true`: commands issued while the first connection is being made
+ *   wait for it (bounded by commandTimeout) instead of failing at start-up.
+ * - `connectTimeout`: a host that drops packets is given up on quickly; reconnects go on in
+ *   the background (capped backoff), so the process recovers when Redis comes back.
+ *
+ * Blocking connections (BullMQ's worker) need `maxRetriesPerRequest: null` and no command
+ * timeout: `redisWorkerOptions` gives those.
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { PatchsmithError } from "../core/index.js";
-import type { Logger } from "../core/index.js";
 
-export interface RedisConnectionOptions {
-  url: string;
-  logger?: Logger;
-  /** A TCP connect that takes longer fails (ms). */
-  connectTimeoutMs?: number;
-  /** A command without an answer after this long fails (ms). */
+export interface RedisConnectionSettings {
+  /** A command (or the wait for a connection) fails after this long. */
   commandTimeoutMs?: number;
-  /** Extra ioredis options (BullMQ workers need `maxRetriesPerRequest: null`). */
-  overrides?: Partial<RedisOptions>;
+  connectTimeoutMs?: number;
+  /** Shown in CLIENT LIST, so an operator can tell receivers from workers. */
+  connectionName?: string;
 }
 
-export const REDIS_CONNECT_TIMEOUT_MS = 3_000;
-export const REDIS_COMMAND_TIMEOUT_MS = 5_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 
-/** The fail-fast options, for code that must build the client itself. */
-export function failFastRedisOptions(
-  options: Omit<RedisConnectionOptions, "url" | "logger"> = {},
-): RedisOptions {
-  return {
-    connectTimeout: options.connectTimeoutMs ?? REDIS_CONNECT_TIMEOUT_MS,
-    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
-    // Queued while (re)connecting, but failed after one reconnection attempt, not 20.
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-    retryStrategy: (times: number) => Math.min(100 * times, 1_000),
-    ...options.overrides,
-  };
-}
+/** Reconnect soon, then every 2 s at most: never give up, never hammer. */
+const reconnectDelay = (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6));
 
-export function createRedisClient(options: RedisConnectionOptions): Redis {
-  const client = new Redis(options.url, failFastRedisOptions(options));
-  let down = false;
-  client.on("error", (error: Error) => {
-    // ioredis emits an error per failed reconnection; one log line per outage is enough.
-    if (down) return;
-    down = true;
-    options.logger?.error(
-      { err: error.message, redis: redactRedisUrl(options.url) },
-      "Redis is unreachable; retrying in the background",
-    );
-  });
-  client.on("ready", () => {
-    if (down) options.logger?.info({ redis: redactRedisUrl(options.url) }, "Redis is back");
-    down = false;
-  });
-  return client;
-}
-
-/** The URL without its password, for logs and error messages. */
+/** REDIS_URL without its password, for messages and logs. */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
     return parsed.toString().replace(/\/$/, "");
   } catch {
-    return "REDIS_URL";
+    return "(an unparsable REDIS_URL)";
   }
 }
 
-/** What a failed Redis call becomes: retryable, and saying which Redis and what to check. */
-export function redisUnreachable(url: string, action: string, cause: unknown): PatchsmithError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  const where = redactRedisUrl(url);
-  return new PatchsmithError(
-    `Redis at REDIS_URL (${where}) is unreachable: could not ${action}: ${detail}`,
-    {
-      isRetryable: true,
-      cause,
-      userMessage: `Redis at REDIS_URL (${where}) is unreachable. Check that Redis is running and REDIS_URL is right; GitHub records the delivery as failed, and \`patchsmith redeliver\` sends it again.`,
-    },
-  );
+/** Options for a client that runs short commands and must fail fast. */
+export function redisCommandOptions(settings: RedisConnectionSettings = {}): RedisOptions {
+  return {
+    commandTimeout: settings.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    connectTimeout: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    retryStrategy: reconnectDelay,
+    ...(settings.connectionName ? { connectionName: settings.connectionName } : {}),
+  };
 }
 
-/** Closes a client politely, and at once when Redis is gone (QUIT would wait for it). */
-export async function closeRedisClient(client: Redis): Promise<void> {
-  if (client.status === "ready") {
-    await client.quit().catch(() => client.disconnect());
-  } else {
-    client.disconnect();
+/** Options for BullMQ's worker connections (blocking commands; BullMQ insists on null retries). */
+export function redisWorkerOptions(settings: RedisConnectionSettings = {}): RedisOptions {
+  return {
+    connectTimeout: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: reconnectDelay,
+    ...(settings.connectionName ? { connectionName: settings.connectionName } : {}),
+  };
+}
+
+/**
+ * A client for short commands. Connection errors are logged by the caller's `onError`
+ * (ioredis emits one per failed reconnect; without a listener Node prints each one).
+ */
+export function createRedisClient(
+  url: string,
+  settings: RedisConnectionSettings & { onError?: (error: Error) => void } = {},
+): Redis {
+  const client = new Redis(url, redisCommandOptions(settings));
+  client.on("error", settings.onError ?? (() => undefined));
+  return client;
+}
+
+/** Redis did not answer: retryable, and the user is told what is wrong. */
+export class RedisUnavailableError extends PatchsmithError {
+  constructor(url: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Redis at ${redactRedisUrl(url)} did not answer: ${reason}`, {
+      userMessage: `patchsmith could not store this request: Redis at REDIS_URL (${redactRedisUrl(url)}) is unreachable. Check that Redis is running and reachable from patchsmith; GitHub can redeliver this webhook once it is.`,
+      isRetryable: true,
+      cause,
+    });
+  }
+}
+
+/** Runs a Redis operation, turning a connection failure or timeout into RedisUnavailableError. */
+export async function redisCall<T>(url: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    // A reply error means Redis answered (a script or command is wrong): not an outage.
+    if (error instanceof PatchsmithError || (error instanceof Error && error.name === "ReplyError"))
+      throw error;
+    throw new RedisUnavailableError(url, error);
   }
 }

@@ -11,12 +11,8 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { PatchsmithError, silentLogger } from "../core/index.js";
 import type { Inbox, InboxDelivery, InboxHandler, Logger } from "../core/index.js";
-import {
-  closeRedisClient,
-  createRedisClient,
-  redactRedisUrl,
-  redisUnreachable,
-} from "./redis-connection.js";
+import { redactRedisUrl, redisCall } from "./redis-connection.js";
+import { closeRedisClient, ownRedisClient, urlOfClient } from "./redis-lifecycle.js";
 import { inboxScripts, STATE_KEYS } from "./redis-inbox-scripts.js";
 import { backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
@@ -56,8 +52,8 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
   if (!options.client && !options.url) throw new Error("createRedisInbox needs a url or a client");
   const logger = options.logger ?? silentLogger;
   const ownsClient = !options.client;
-  const client = options.client ?? createRedisClient({ url: options.url!, logger });
-  const where = options.url ?? `redis://${client.options.host}:${client.options.port}`;
+  const client = options.client ?? ownRedisClient(options.url!, logger, "patchsmith-inbox");
+  const where = options.url ?? urlOfClient(client);
   const leaseMs = options.leaseMs ?? 60_000;
   const heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3));
   const pollMs = options.pollMs ?? 250;
@@ -166,11 +162,7 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
   }
 
   async function pendingCount(): Promise<number> {
-    try {
-      return Number(await scripts.pending(countKeys));
-    } catch (error) {
-      throw redisUnreachable(where, "count the stored deliveries", error);
-    }
+    return Number(await redisCall(where, () => scripts.pending(countKeys)));
   }
 
   return {
@@ -179,17 +171,15 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
 
     async put(delivery) {
       if (closed || closing) throw closedError();
-      let stored: 0 | 1;
-      try {
-        stored = await scripts.put(
+      const json = JSON.stringify(delivery);
+      const stored = await redisCall(where, () =>
+        scripts.put(
           [key(`seen:${delivery.id}`), key("data"), key("ready")],
           delivery.id,
-          JSON.stringify(delivery),
+          json,
           retentionMs,
-        );
-      } catch (error) {
-        throw redisUnreachable(where, `store delivery ${delivery.id}`, error);
-      }
+        ),
+      );
       if (stored === 1) pump();
       return stored === 1 ? "stored" : "duplicate";
     },

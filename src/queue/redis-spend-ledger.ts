@@ -5,9 +5,10 @@
  * call are added in one MULTI, so a repository's and its installation's totals agree.
  */
 import type { Redis } from "ioredis";
-import { spendDay } from "../core/index.js";
+import { silentLogger, spendDay } from "../core/index.js";
 import type { Logger, SpendLedger, SpendScope } from "../core/index.js";
-import { closeRedisClient, createRedisClient, redisUnreachable } from "./redis-connection.js";
+import { redisCall } from "./redis-connection.js";
+import { closeRedisClient, ownRedisClient, urlOfClient } from "./redis-lifecycle.js";
 
 export const SPEND_RETENTION_SECONDS = 35 * 24 * 60 * 60;
 export const REDIS_SPEND_PREFIX = "patchsmith:spend";
@@ -29,8 +30,8 @@ export function createRedisSpendLedger(options: RedisSpendLedgerOptions): RedisS
   const ownsClient = !options.client;
   const client =
     options.client ??
-    createRedisClient({ url: options.url!, ...(options.logger ? { logger: options.logger } : {}) });
-  const where = options.url ?? `redis://${client.options.host}:${client.options.port}`;
+    ownRedisClient(options.url!, options.logger ?? silentLogger, "patchsmith-spend");
+  const where = options.url ?? urlOfClient(client);
   const prefix = options.prefix ?? REDIS_SPEND_PREFIX;
   // The id is encoded so that an `owner/name` with a colon cannot collide with another scope.
   const keyOf = (scope: SpendScope, at: Date) =>
@@ -48,21 +49,13 @@ export function createRedisSpendLedger(options: RedisSpendLedgerOptions): RedisS
         multi.incrbyfloat(key, usd);
         multi.expire(key, SPEND_RETENTION_SECONDS);
       }
-      try {
-        const results = await multi.exec();
-        const failed = results?.find(([error]) => error);
-        if (!results || failed) throw failed?.[0] ?? new Error("the transaction was discarded");
-      } catch (error) {
-        throw redisUnreachable(where, "add to the daily spend", error);
-      }
+      const results = await redisCall(where, () => multi.exec());
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error("the spend transaction was discarded");
     },
 
     async spentToday(scope, at = new Date()) {
-      try {
-        return Number((await client.get(keyOf(scope, at))) ?? 0);
-      } catch (error) {
-        throw redisUnreachable(where, "read the daily spend", error);
-      }
+      return Number((await redisCall(where, () => client.get(keyOf(scope, at)))) ?? 0);
     },
 
     async close() {

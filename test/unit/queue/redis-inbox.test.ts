@@ -142,7 +142,7 @@ describe("createRedisInbox", () => {
     expect(first[1]!.at - first[0]!.at).toBeGreaterThanOrEqual(45);
     expect(first[2]!.at - first[1]!.at).toBeGreaterThanOrEqual(95);
     expect(attempts.filter((a) => a.id === "d-2").map((a) => a.attempt)).toEqual([1]);
-    expect(await admin.zrange(key("failed"), 0, -1)).toEqual(["d-2"]);
+    expect(await admin.zrange(key("failed"), "0", "-1")).toEqual(["d-2"]);
     expect(await admin.hget(key("errors"), "d-2")).toBe("no permission");
     expect(await inbox.pending()).toBe(0);
   });
@@ -192,10 +192,11 @@ describe("createRedisInbox", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toBeInstanceOf(PatchsmithError);
     expect((error as PatchsmithError).isRetryable).toBe(true);
-    expect((error as PatchsmithError).message).toContain(
+    expect((error as PatchsmithError).message).toContain(`Redis at ${url} did not answer`);
+    expect((error as PatchsmithError).userMessage).toContain(
       `Redis at REDIS_URL (${url}) is unreachable`,
     );
-    await expect(inbox.pending()).rejects.toThrow(/unreachable/);
+    await expect(inbox.pending()).rejects.toThrow(/did not answer/);
   });
 
   it("openInbox uses Redis when REDIS_URL is set, and says what to set otherwise", async () => {
