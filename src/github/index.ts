@@ -11,3 +11,9 @@ export {
 } from "./local-github.js";
 export { readRepoFile, MAX_FILE_BYTES } from "./read-file.js";
 export { parseDuration, redeliverFailed, type RedeliverResult } from "./redeliver.js";
+export {
+  SECONDARY_LIMIT_RETRIES,
+  sharedThrottle,
+  type SharedThrottle,
+  type ThrottleSettings,
+} from "./throttle.js";
