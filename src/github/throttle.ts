@@ -48,9 +48,10 @@ export function sharedThrottle(settings: ThrottleSettings = {}): SharedThrottle 
   connection?.on("error", (error: Error) =>
     settings.logger?.warn({ err: error.message }, "request throttling: Redis error"),
   );
-  const onSecondaryRateLimit: ThrottleHandler = (retryAfter, options, _octokit, retryCount) => {
+  const onSecondaryRateLimit: ThrottleHandler = (retryAfter, options, octokit, retryCount) => {
     const retry = retryCount < SECONDARY_LIMIT_RETRIES;
-    settings.logger?.warn(
+    const log = settings.logger ?? (octokit as { log?: Logger } | undefined)?.log;
+    log?.warn(
       { request: `${options.method} ${options.url}`, retryAfterSeconds: retryAfter, retry },
       retry
         ? "GitHub secondary rate limit: waiting before retrying"

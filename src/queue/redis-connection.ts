@@ -92,14 +92,31 @@ export class RedisUnavailableError extends PatchsmithError {
   }
 }
 
-/** Runs a Redis operation, turning a connection failure or timeout into RedisUnavailableError. */
-export async function redisCall<T>(url: string, operation: () => Promise<T>): Promise<T> {
+/**
+ * Runs a Redis operation, turning a connection failure or timeout into RedisUnavailableError.
+ * `timeoutMs` bounds operations made of several commands, or ones a library runs on its own
+ * connection (BullMQ waits for its connection to be ready without a limit).
+ */
+export async function redisCall<T>(
+  url: string,
+  operation: () => Promise<T>,
+  timeoutMs?: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await operation();
+    if (timeoutMs === undefined) return await operation();
+    return await Promise.race([
+      operation(),
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
   } catch (error) {
     // A reply error means Redis answered (a script or command is wrong): not an outage.
     if (error instanceof PatchsmithError || (error instanceof Error && error.name === "ReplyError"))
       throw error;
     throw new RedisUnavailableError(url, error);
+  } finally {
+    clearTimeout(timer);
   }
 }
