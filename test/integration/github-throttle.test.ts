@@ -12,8 +12,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { Probot } from "probot";
+import { createProbot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probotEnv } from "../../src/config/index.js";
 import { sharedThrottle } from "../../src/github/index.js";
 import { createRedisClient } from "../../src/queue/index.js";
 import { TEST_APP_ID, testPrivateKey, useGitHubNock } from "../fakes/github-nock.js";
@@ -41,12 +42,19 @@ describe("shared throttling in one process", () => {
   it("keeps the installation's limiters in Redis and waits out a secondary rate limit", async () => {
     const warnings: string[] = [];
     const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) });
-    const throttle = sharedThrottle({ redis: createRedisClient(redis.url), logger });
-    const probot = new Probot({
-      appId: TEST_APP_ID,
-      privateKey: testPrivateKey(),
-      log: pino({ level: "silent" }),
-      Octokit: throttle.Octokit,
+    const throttle = sharedThrottle({
+      redis: createRedisClient(redis.url, { connectionName: "patchsmith-throttle" }),
+      logger,
+    });
+    // As startWorker does: Probot gets the environment without REDIS_URL and our Octokit class.
+    const env = {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testPrivateKey(),
+      REDIS_URL: redis.url,
+    };
+    const probot = createProbot({
+      env: probotEnv(env),
+      overrides: { Octokit: throttle.Octokit, log: pino({ level: "silent" }) },
     });
     gh.installationToken(INSTALLATION);
     gh.api()
@@ -64,6 +72,14 @@ describe("shared throttling in one process", () => {
     const keys = await admin.keys("b_octokit-*");
     expect(keys).toContain(`b_octokit-write-${INSTALLATION}_settings`);
     expect(keys).toContain(`b_octokit-global-${INSTALLATION}_settings`);
+    // Only our connection (its client and Bottleneck's subscriber) besides this test's own:
+    // Probot, not given REDIS_URL, built none of its own.
+    const clients = (await admin.client("LIST")) as string;
+    const names = clients
+      .trim()
+      .split("\n")
+      .map((line) => /\bname=(\S*)/.exec(line)?.[1] ?? "");
+    expect(names.sort()).toEqual(["", "patchsmith-throttle", "patchsmith-throttle"]);
     await throttle.close();
   });
 });

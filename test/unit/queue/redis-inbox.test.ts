@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, PatchsmithError, silentLogger } from "../../../src/core/index.js";
@@ -197,6 +198,25 @@ describe("createRedisInbox", () => {
       `Redis at REDIS_URL (${url}) is unreachable`,
     );
     await expect(inbox.pending()).rejects.toThrow(/did not answer/);
+  });
+
+  it("rejects put() within the command timeout when Redis accepts the connection but never answers", async () => {
+    const sockets: Socket[] = [];
+    const hung = createServer((socket) => void sockets.push(socket)); // reads nothing, says nothing
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const url = `redis://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+    const inbox = createRedisInbox({ url });
+    try {
+      const started = Date.now();
+      const error = await inbox.put(delivery(1)).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(error).toBeInstanceOf(PatchsmithError);
+      expect((error as PatchsmithError).isRetryable).toBe(true);
+    } finally {
+      await inbox.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hung.close(resolve));
+    }
   });
 
   it("openInbox uses Redis when REDIS_URL is set, and says what to set otherwise", async () => {
