@@ -9,14 +9,13 @@ import type { Env } from "./config/index.js";
 import { fetchRepoConfigLenient, probotEnv } from "./config/index.js";
 import type { Job, JobQueue, Logger } from "./core/index.js";
 import { createOctokitGitHub, readRepoFile, type OctokitLike } from "./github/index.js";
-import { sharedThrottle } from "./github/index.js";
 import {
   createOpsHandler,
   createPrometheusMetrics,
   type PrometheusMetrics,
 } from "./metrics/index.js";
 import { openQueue } from "./queue/index.js";
-import { createRedisClient } from "./queue/index.js";
+import { githubThrottle } from "./throttle.js";
 import { PATCHSMITH_VERSION } from "./version.js";
 import { createJobHandler, dataDirOf } from "./worker.js";
 
@@ -30,7 +29,7 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
   let log: Logger | undefined;
   const queueDepth = () => queue?.depth?.() ?? 0;
   const prometheus = createPrometheusMetrics({ queueDepth, defaultMetrics: true });
-  const throttle = githubThrottle(env);
+  const throttle = githubThrottle(env.REDIS_URL);
   const probotOptions = { Octokit: throttle.Octokit, env: probotEnv() };
   const server = await run((app: Probot, appOptions) => {
     log = app.log;
@@ -61,21 +60,13 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
 
 /** `patchsmith worker`: runs jobs from the queue store; no webhook server. */
 export async function startWorker(env: Env): Promise<JobQueue> {
-  const throttle = githubThrottle(env);
+  const throttle = githubThrottle(env.REDIS_URL);
   const app = createProbot({ env: probotEnv(), overrides: { Octokit: throttle.Octokit } });
   const queue = openQueue({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger: app.log });
   queue.process(jobHandlerFor(app, env), env.PATCHSMITH_CONCURRENCY);
   app.log.info({ concurrency: env.PATCHSMITH_CONCURRENCY }, "worker started");
   onShutdown(() => queue.close().then(throttle.close), app.log);
   return queue;
-}
-
-/** Probot's request throttling, in Redis when REDIS_URL is set (shared by serve and workers). */
-function githubThrottle(env: Env) {
-  const redis = env.REDIS_URL
-    ? createRedisClient(env.REDIS_URL, { connectionName: "patchsmith-throttle" })
-    : undefined;
-  return sharedThrottle(redis ? { redis } : {});
 }
 
 function jobHandlerFor(app: Probot, env: Env, prometheus?: PrometheusMetrics) {

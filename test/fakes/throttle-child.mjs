@@ -1,5 +1,5 @@
 // One patchsmith process's GitHub client for the shared-throttling test: Probot with the
-// Octokit class from the built src/github/throttle.ts, on Redis when a URL is given.
+// Octokit class from the built src/throttle.ts, on Redis when a URL is given.
 // Authenticates as installation 4711 against a fake GitHub, prints "ready", waits for a
 // line on stdin, then sends `count` comment edits at once and prints "done".
 //   TEST_PRIVATE_KEY=... node throttle-child.mjs <dist dir> <GitHub base URL> <redis URL | -> <count>
@@ -9,10 +9,8 @@ import { pino } from "pino";
 import { Probot } from "probot";
 
 const [, , dist, baseUrl, redisUrl, count] = process.argv;
-const load = (file) => import(pathToFileURL(`${dist}/${file}`).href);
-const { sharedThrottle } = await load("github/index.js");
-const { createRedisClient } = await load("queue/index.js");
-const throttle = sharedThrottle(redisUrl === "-" ? {} : { redis: createRedisClient(redisUrl) });
+const { githubThrottle } = await import(pathToFileURL(`${dist}/throttle.js`).href);
+const throttle = githubThrottle(redisUrl === "-" ? undefined : redisUrl);
 const probot = new Probot({
   appId: 123,
   privateKey: process.env.TEST_PRIVATE_KEY,

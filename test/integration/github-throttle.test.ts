@@ -15,8 +15,7 @@ import { pino } from "pino";
 import { createProbot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probotEnv } from "../../src/config/index.js";
-import { sharedThrottle } from "../../src/github/index.js";
-import { createRedisClient } from "../../src/queue/index.js";
+import { githubThrottle } from "../../src/throttle.js";
 import { TEST_APP_ID, testPrivateKey, useGitHubNock } from "../fakes/github-nock.js";
 import { startTestRedis, type TestRedis } from "../fakes/redis-server.js";
 
@@ -42,10 +41,7 @@ describe("shared throttling in one process", () => {
   it("keeps the installation's limiters in Redis and waits out a secondary rate limit", async () => {
     const warnings: string[] = [];
     const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) });
-    const throttle = sharedThrottle({
-      redis: createRedisClient(redis.url, { connectionName: "patchsmith-throttle" }),
-      logger,
-    });
+    const throttle = githubThrottle(redis.url);
     // As startWorker does: Probot gets the environment without REDIS_URL and our Octokit class.
     const env = {
       APP_ID: String(TEST_APP_ID),
@@ -54,7 +50,7 @@ describe("shared throttling in one process", () => {
     };
     const probot = createProbot({
       env: probotEnv(env),
-      overrides: { Octokit: throttle.Octokit, log: pino({ level: "silent" }) },
+      overrides: { Octokit: throttle.Octokit, log: logger },
     });
     gh.installationToken(INSTALLATION);
     gh.api()
@@ -90,7 +86,7 @@ describe("shared throttling across processes", () => {
   let edits: number[];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(dist, "github/throttle.js")))
+    if (!existsSync(path.join(dist, "throttle.js")))
       throw new Error(`${dist} is missing the throttle: run \`npm run build\` first`);
     github = createServer((req, res) => {
       req.resume();
