@@ -46,7 +46,12 @@ export interface RedisInboxOptions {
   random?: () => number;
 }
 
-export type RedisInbox = Inbox & { readonly client: Redis; readonly owner: string };
+export type RedisInbox = Inbox & {
+  readonly client: Redis;
+  readonly owner: string;
+  /** Look for work now instead of at the next poll (another process just stored some). */
+  poke(): void;
+};
 
 export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
   if (!options.client && !options.url) throw new Error("createRedisInbox needs a url or a client");
@@ -168,6 +173,7 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
   return {
     client,
     owner,
+    poke: pump,
 
     async put(delivery) {
       if (closed || closing) throw closedError();

@@ -148,6 +148,17 @@ describe("createRedisInbox", () => {
     expect(await inbox.pending()).toBe(0);
   });
 
+  it("poke() makes a processor look for another process's delivery before its next poll", async () => {
+    const receiver = make();
+    const processor = make({ pollMs: 60_000 });
+    const seen: string[] = [];
+    processor.process(async (d) => void seen.push(d.id), 1);
+    await new Promise((r) => setTimeout(r, 50)); // the first claim found nothing
+    await receiver.put(delivery(1));
+    processor.poke();
+    await until(() => seen.length === 1, 2000);
+  });
+
   it("renews the lease of a long handler, so no other processor takes its delivery", async () => {
     const a = make({ leaseMs: 150 });
     const b = make({ leaseMs: 150 });
