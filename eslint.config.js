@@ -34,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/config/**", "test/**", "bench/**", "bin/**", "vitest.config.ts"],
+    files: ["src/config/**", "test/**", "bench/**", "bin/**", "scripts/**", "vitest.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

@@ -37,9 +37,9 @@ export const COMMANDS: CommandHelp[] = [
     name: "run",
     summary: "The whole pipeline on a local repository; leaves a branch and prints the PR body.",
     usage:
-      "patchsmith run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs] [--instructions TEXT] [--base BRANCH] [--json]",
+      "patchsmith run --repo DIR --issue-file FILE [--mode implement|tests|refactor|docs] [--instructions TEXT] [--base BRANCH] [--json] [--replay CASSETTE]",
     details:
-      "The issue file is Markdown whose first line is the title. The branch with the commits is left in DIR; exit 0 when the gate passes, 1 when it does not or the run failed. --json prints the outcome (status, branch, cost, timings, templates) instead of the body.",
+      "The issue file is Markdown whose first line is the title. The branch with the commits is left in DIR; exit 0 when the gate passes, 1 when it does not or the run failed. --json prints the outcome (status, branch, cost, timings, templates) instead of the body. With PATCHSMITH_RECORD=DIR every model exchange is written to DIR/<job>.json; --replay CASSETTE answers from such a file instead of a model (no key, no network), and fails when a request differs from the recorded one or the cassette is not used up.",
     example: "patchsmith run --repo . --issue-file issue.md --mode tests",
   },
   {
@@ -75,6 +75,14 @@ export const COMMANDS: CommandHelp[] = [
       "Reads GITHUB_EVENT_NAME and GITHUB_EVENT_PATH, authenticates with GITHUB_TOKEN, runs the job on the runner and exits when it is done. See docs/github-action.md.",
     example:
       "GITHUB_TOKEN=... GITHUB_EVENT_NAME=issues GITHUB_EVENT_PATH=event.json patchsmith action",
+  },
+  {
+    name: "demo",
+    summary: "See patchsmith work in a minute: the whole pipeline on a sample repository, no key.",
+    usage: "patchsmith demo [--keep]",
+    details:
+      "Copies the sample repository shipped in demo/ to a temp dir, makes it a git repository and runs the same pipeline as `patchsmith run` on its issue, printing each stage, the plan, the diff and the gate report. The model's answers are replayed from demo/cassette.json (recorded from a scripted model by `npm run demo:record`): no API key, no GitHub, no network. --keep leaves the repository and its branch in the temp dir.",
+    example: "npx patchsmith demo",
   },
   {
     name: "help",

@@ -69,6 +69,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
         return await evalCommand(rest, deps, io);
       case "action":
         return await actionCommand(deps);
+      case "demo":
+        return await demoCommand(rest, deps, io);
       case undefined:
       case "help":
       case "--help":
@@ -228,13 +230,20 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
     instructions: { type: "string" },
     base: { type: "string" },
     json: { type: "boolean", default: false },
+    replay: { type: "string" },
   });
   const dir = requireGitRepo(path.resolve(requireString(values, "repo")));
   const issue = await readIssueFile(requireString(values, "issue-file"));
+  // --replay: the model's answers come from a cassette that PATCHSMITH_RECORD wrote.
+  const replay =
+    typeof values.replay === "string"
+      ? await (await import("./llm/index.js")).loadReplayModel(path.resolve(values.replay))
+      : undefined;
+  const model = replay ?? deps.model;
   const mode = values.mode as Mode;
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}`);
   const env = parseEnv(deps.env);
-  if (!deps.model) requireWorkerEnv(env, { github: false });
+  if (!model) requireWorkerEnv(env, { github: false });
   const base =
     (values.base as string | undefined) ??
     gitOutput(dir, "rev-parse", "--abbrev-ref", "HEAD") ??
@@ -256,10 +265,16 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
     env,
     ...(deps.env ? { processEnv: deps.env } : {}),
     logger: makeLogger(env),
-    ...(deps.model ? { model: deps.model } : {}),
+    ...(model ? { model } : {}),
     progress: (line) => progress.step(line),
   });
   progress.done();
+  const replayUnused = replay && replay.used < replay.total;
+  if (replayUnused) {
+    io.stderr(
+      `patchsmith: the run used ${replay.used} of the ${replay.total} exchanges in the cassette ${values.replay as string}: it took a shorter path than the recorded run\n`,
+    );
+  }
   if (values.json) {
     io.stdout(
       `${JSON.stringify(
@@ -279,7 +294,7 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
         2,
       )}\n`,
     );
-    return outcome.status === "published" && pr && !pr.draft ? 0 : 1;
+    return outcome.status === "published" && pr && !pr.draft && !replayUnused ? 0 : 1;
   }
   if (outcome.status !== "published" || !pr) {
     io.stderr(
@@ -291,7 +306,7 @@ async function runLocal(args: string[], deps: CliDeps, io: CliIo): Promise<numbe
   io.stderr(
     `patchsmith: branch ${pr.head} is in ${dir}${pr.draft ? " (the gate still fails: see the report above)" : ""}\n`,
   );
-  return pr.draft ? 1 : 0;
+  return pr.draft || replayUnused ? 1 : 0;
 }
 
 async function localizeCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
@@ -427,4 +442,14 @@ async function actionCommand(deps: CliDeps): Promise<number> {
   // Each job reports its own result on the issue (status comment, reactions).
   await runAction({ env, token, ...(deps.model ? { model: deps.model } : {}) });
   return 0;
+}
+
+async function demoCommand(args: string[], deps: CliDeps, io: CliIo): Promise<number> {
+  const values = parse(args, { keep: { type: "boolean", default: false } });
+  const { runDemo } = await import("./demo.js");
+  return runDemo({
+    ...(deps.env ? { processEnv: deps.env } : {}),
+    io,
+    keep: Boolean(values.keep),
+  });
 }

@@ -28,6 +28,7 @@ import {
   createMeteredModel,
   createOpenAICompatibleModel,
   createPriceTable,
+  createRecordingModel,
   createStageModels,
   parseProviderList,
 } from "./llm/index.js";
@@ -163,7 +164,11 @@ export function createJobHandler(
       return outcome;
     }
     baseModel ??= createBaseModel(env, logger);
-    const staged = createStageModels(withModelRedaction(baseModel, redactor));
+    // Recording sits inside the redaction, so the cassette holds exactly what was sent.
+    const recorded = env.PATCHSMITH_RECORD
+      ? createRecordingModel(baseModel, { dir: env.PATCHSMITH_RECORD, job, redactor, logger })
+      : baseModel;
+    const staged = createStageModels(withModelRedaction(recorded, redactor));
     const metered = createMeteredModel(staged.model, {
       maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
       ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),

@@ -76,6 +76,8 @@ export const envSchema = z.object({
   /** Set by CI systems; the command line then shows no progress. */
   CI: z.string().optional(),
   PATCHSMITH_DEBUG_PROMPTS: bool.default(false),
+  /** A directory: every model exchange of every job is written there as a cassette (<job id>.json). */
+  PATCHSMITH_RECORD: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -35,3 +35,25 @@ export {
   type OpenAICompatibleModelOptions,
 } from "./openai-compatible-model.js";
 export { EDITOR_FUNCTION_SCHEMA } from "./editor-function.js";
+export {
+  CASSETTE_FORMAT,
+  parseCassette,
+  readCassette,
+  serializeCassette,
+  type Cassette,
+  type CassetteExchange,
+} from "./cassette.js";
+export { createRecordingModel, type RecordingOptions } from "./recording-model.js";
+export {
+  createReplayModel,
+  loadReplayModel,
+  DEFAULT_RERECORD,
+  type ReplayModel,
+  type ReplayOptions,
+} from "./replay-model.js";
+export {
+  comparableRequest,
+  firstDifference,
+  stableText,
+  type Difference,
+} from "./request-match.js";
