@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// Ingress benchmark: how fast the receiver acknowledges signed webhook deliveries, per queue
+// Ingress benchmark: how fast the receiver acknowledges signed webhook deliveries, per inbox
 // adapter, beside a bare Probot app that does nothing, in the same run. Each variant runs in
-// its own process on loopback; GitHub is a local fake HTTP server (permission, reactions,
-// comments, installation token), never the internet. A quarter of the deliveries are
-// triggers (the label, each on its own issue); one trigger in ten is sent again with the same
-// delivery id (a redelivery). After each variant: jobs stored vs distinct trigger deliveries
-// acknowledged with a 2xx (more is a double, fewer a loss; one still in flight when a run
-// ends may be stored without an acknowledgement).
+// its own process on loopback, as `patchsmith serve` does: the ingress app stores the delivery
+// in the inbox and answers; the inbox processor (createApp on an internal Probot) makes the
+// GitHub calls after the answer, in the same process. GitHub is a local fake HTTP server
+// (installation token, permission, reactions, comments, contents 404), never the internet.
+// A quarter of the deliveries are triggers (the label, each on its own issue); one trigger in
+// ten is sent again with the same delivery id (a redelivery). After each variant, once the
+// processor has drained: lost = triggers acknowledged with a 2xx that have no job; doubled =
+// a second job or a second status comment for one trigger.
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Buffer } from "node:buffer";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -20,19 +23,22 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const SECRET = "bench-secret";
 const INSTALLATION = 4711;
-const USAGE = `usage: npm run build && npm run bench:ingress -- [--rates 50,100,200] [--seconds 5] [--json]`;
+const REPO_CONFIG = Buffer.from(
+  "quotas:\n  perUserPerHour: 1000\n  perRepoPerHour: 10000\n",
+).toString("base64");
+const USAGE = `usage: npm run build && npm run bench:ingress -- [--rates 50,100,200] [--seconds 5] [--rounds 1] [--json] [--profile]`;
 
 if (process.argv[2] === "--child") await child(process.argv.slice(3));
 else await parent(process.argv.slice(2));
 
-async function child([variant, githubUrl, dataDir]) {
+async function child([variant, githubUrl, dataDir, redisUrl]) {
   const { Probot, ProbotOctokit, createNodeMiddleware } = await import("probot");
   const { pino } = await import("pino");
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
     type: "pkcs1",
     format: "pem",
   });
-  const probot = new Probot({
+  const probotOptions = {
     appId: 1,
     privateKey,
     secret: SECRET,
@@ -45,34 +51,83 @@ async function child([variant, githubUrl, dataDir]) {
       retry: { enabled: false },
       throttle: { ...o.throttle, enabled: false },
     })),
-  });
-  let stats = () => ({ jobs: 0 });
+  };
+  const probot = new Probot(probotOptions);
+  // Where the time goes: how long the event loop was blocked, and how long a put took.
+  const { monitorEventLoopDelay, createHistogram } = await import("node:perf_hooks");
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const puts = createHistogram();
+  let stats = async () => ({ jobs: [] });
   let appFn = () => {};
   if (variant !== "bare") {
-    const { createApp } = await import(path.join(root, "dist/app.js"));
-    const queues = await import(path.join(root, "dist/queue/index.js"));
+    const dist = (file) => import(path.join(root, "dist", file));
+    const { createIngressApp } = await dist("ingress.js");
+    const { pokingOnPut, startInboxProcessorThread } = await dist("inbox-thread.js");
+    const queues = await dist("queue/index.js");
     const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-    let queue;
-    if (variant === "sqlite") {
-      queue = queues.createSqliteQueue({ file: path.join(dataDir, "queue.sqlite") });
-      stats = () => ({ jobs: queue.store.all().length });
-    } else {
-      queue = queues.createInProcessQueue();
-      let stored = 0;
-      const enqueue = queue.enqueue.bind(queue);
-      queue.enqueue = async (job, key) => {
-        const ok = await enqueue(job, key);
-        if (ok) stored++;
-        return ok;
-      };
-      stats = () => ({ jobs: stored });
-    }
-    appFn = createApp({ queue, botLogin: "patchsmith[bot]", logger: silent });
+    const redis = variant === "redis" ? { redisUrl } : {};
+    const inbox = queues.openInbox({ dataDir, logger: silent, ...redis });
+    // As `patchsmith serve` runs it: the processor on its own thread, its Probot from the
+    // environment, pointed at the fake GitHub.
+    const processor = await startInboxProcessorThread(
+      {
+        dataDir,
+        ...redis,
+        botLogin: "patchsmith[bot]",
+        concurrency: Number(process.env.PATCHSMITH_INBOX_CONCURRENCY ?? 8),
+        logLevel: "silent",
+        githubThrottling: false,
+        githubBaseUrl: githubUrl,
+      },
+      {
+        logger: silent,
+        env: {
+          APP_ID: "1",
+          PRIVATE_KEY: privateKey,
+          LOG_LEVEL: "silent",
+        },
+      },
+    );
+    const put = inbox.put.bind(inbox);
+    inbox.put = async (delivery) => {
+      const started = process.hrtime.bigint();
+      try {
+        return await put(delivery);
+      } finally {
+        puts.record(Math.max(1, Number(process.hrtime.bigint() - started)));
+      }
+    };
+    stats = async () => {
+      const started = Date.now();
+      await processor.drain();
+      const drainMs = Date.now() - started;
+      // Jobs by trigger delivery id, read back from the queue's store.
+      const queue = queues.createSqliteQueue({ file: path.join(dataDir, queues.QUEUE_FILE) });
+      const jobs = queue.store.all().map((j) => j.job.trigger.deliveryId);
+      await queue.close();
+      return { jobs, drainMs, processor: processor.mode };
+    };
+    appFn = createIngressApp({ inbox: pokingOnPut(inbox, () => processor), logger: silent });
   }
   const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: "/" });
   const server = createServer((req, res) => {
+    if (req.url === "/__diagnostics") {
+      const ms = (h, p) => Number((h.percentile(p) / 1e6).toFixed(1));
+      res.end(
+        JSON.stringify({
+          loopP99: ms(loop, 99),
+          loopMax: ms(loop, 100),
+          putP50: puts.count ? ms(puts, 50) : 0,
+          putP99: puts.count ? ms(puts, 99) : 0,
+        }),
+      );
+      loop.reset();
+      puts.reset();
+      return;
+    }
     if (req.url === "/__stats") {
-      res.end(JSON.stringify(stats()));
+      stats().then((s) => res.end(JSON.stringify(s)));
       return;
     }
     middleware(req, res, () => {
@@ -81,12 +136,16 @@ async function child([variant, githubUrl, dataDir]) {
     });
   });
   server.listen(0, "127.0.0.1", () => process.stdout.write(`${server.address().port}\n`));
+  process.once("SIGTERM", () => process.exit(0));
 }
 
 function fakeGitHub() {
   let commentId = 1;
+  // Status comments posted per issue: more than one for an issue is a doubled trigger.
+  const statusComments = new Map();
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       const url = req.url ?? "";
       res.setHeader("content-type", "application/json");
@@ -102,7 +161,19 @@ function fakeGitHub() {
         );
       } else if (url.includes("/permission")) {
         res.end(JSON.stringify({ permission: "write", role_name: "write" }));
+      } else if (
+        /\/repos\/Codertocat\/Hello-World\/contents\/\.github(%2F|\/)patchsmith\.yml/.test(url)
+      ) {
+        // Every trigger comes from one user on one repository: quotas high enough for the run.
+        res.end(JSON.stringify({ type: "file", encoding: "base64", content: REPO_CONFIG }));
+      } else if (url.includes("/contents/")) {
+        // No .github/patchsmith.yml and no organization defaults: the built-in config.
+        res.writeHead(404);
+        res.end(JSON.stringify({ message: "Not Found" }));
       } else if (req.method === "POST" && url.endsWith("/comments")) {
+        const issue = /\/issues\/(\d+)\/comments$/.exec(url)?.[1];
+        if (issue && Buffer.concat(chunks).toString().includes("patchsmith:status"))
+          statusComments.set(issue, (statusComments.get(issue) ?? 0) + 1);
         res.writeHead(201);
         res.end(JSON.stringify({ id: commentId++ }));
       } else {
@@ -111,7 +182,9 @@ function fakeGitHub() {
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(Object.assign(server, { statusComments }))),
+  );
 }
 
 function payloads() {
@@ -131,11 +204,22 @@ function payloads() {
   return { labeled, opened, comment };
 }
 
-async function startChild(variant, githubUrl) {
+async function startChild(variant, githubUrl, redisUrl = "", profile = false) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "patchsmith-bench-"));
   const proc = spawn(
     process.execPath,
-    [fileURLToPath(import.meta.url), "--child", variant, githubUrl, dataDir],
+    [
+      // --profile: a CPU profile of each variant's server in bench/results/profiles.
+      ...(profile
+        ? ["--cpu-prof", "--cpu-prof-dir", path.join(root, "bench", "results", "profiles")]
+        : []),
+      fileURLToPath(import.meta.url),
+      "--child",
+      variant,
+      githubUrl,
+      dataDir,
+      redisUrl,
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -147,10 +231,39 @@ async function startChild(variant, githubUrl) {
   return {
     port,
     stop() {
-      proc.kill("SIGKILL");
+      // SIGTERM lets a profiled child write its profile on the way out.
+      proc.kill(profile ? "SIGTERM" : "SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Redis for the redis variant: REDIS_URL, or a private redis-server; undefined when neither. */
+async function redisFor() {
+  const queues = await import(path.join(root, "dist/queue/index.js"));
+  if (typeof queues.createRedisInbox !== "function")
+    return {
+      skipped: "this build has no Redis inbox (dist/queue/index.js exports no createRedisInbox)",
+    };
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop() {} };
+  const probe = spawnSync("redis-server", ["--version"]);
+  if (probe.status !== 0)
+    return { skipped: "REDIS_URL is unset and redis-server is not installed" };
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const proc = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("Ready to accept connections")) resolve();
+    });
+    proc.once("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+  });
+  return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill("SIGKILL") };
 }
 
 async function load(port, rate, seconds, counters, run) {
@@ -175,6 +288,8 @@ async function load(port, rate, seconds, counters, run) {
         const issue = counters.nextIssue++;
         id = `${run}-t-${issue}`;
         labeled.issue.number = issue;
+        // Spread over senders: one user may trigger at most 1000 runs an hour (quotas).
+        labeled.sender.login = `bench-user-${issue % 100}`;
         body = JSON.stringify(labeled);
         sentTriggers.push({ id, body });
         counters.sent.add(id);
@@ -232,48 +347,117 @@ async function parent(args) {
   };
   const rates = opt("--rates", "50,100,200").split(",").map(Number);
   const seconds = Number(opt("--seconds", "5"));
+  const rounds = Number(opt("--rounds", "1"));
   const github = await fakeGitHub();
   const githubUrl = `http://127.0.0.1:${github.address().port}`;
+  const redis = await redisFor();
+  const variants = ["bare", "sqlite", ...(redis.url ? ["redis"] : [])];
+  const servers = new Map();
+  const counters = new Map();
   const rows = [];
-  for (const variant of ["bare", "in-process", "sqlite"]) {
-    const server = await startChild(variant, githubUrl);
-    const counters = { nextIssue: 1, acked: new Set(), sent: new Set() };
-    try {
-      for (const rate of rates) {
-        const row = await load(server.port, rate, seconds, counters, `${variant}-${rate}`);
-        rows.push({ variant, ...row });
-      }
-      const stats = await (
-        await globalThis.fetch(`http://127.0.0.1:${server.port}/__stats`)
-      ).json();
-      rows.push({
+  const totals = [];
+  try {
+    for (const variant of variants) {
+      servers.set(
         variant,
-        triggersAcked: counters.acked.size,
-        triggersPrepared: counters.sent.size,
-        jobsStored: stats.jobs,
+        await startChild(variant, githubUrl, redis.url ?? "", args.includes("--profile")),
+      );
+      // Each variant its own range of issue numbers: they share the fake GitHub.
+      const base = variants.indexOf(variant) * 1_000_000;
+      counters.set(variant, { base, nextIssue: base + 1, acked: new Set(), sent: new Set() });
+    }
+    // Variants take turns at each rate, so a neighbour's load on this shared machine falls on
+    // all of them alike; with --rounds, the figures are medians over the rounds.
+    for (let round = 1; round <= rounds; round++) {
+      for (const rate of rates) {
+        for (const variant of variants) {
+          const { port } = servers.get(variant);
+          await globalThis.fetch(`http://127.0.0.1:${port}/__diagnostics`);
+          const row = await load(
+            port,
+            rate,
+            seconds,
+            counters.get(variant),
+            `${variant}-${round}-${rate}`,
+          );
+          const diagnostics = await (
+            await globalThis.fetch(`http://127.0.0.1:${port}/__diagnostics`)
+          ).json();
+          rows.push({ variant, round, ...row, ...diagnostics });
+        }
+      }
+    }
+    // Handling happens after the ack: count jobs once each inbox processor has drained.
+    for (const variant of variants.filter((v) => v !== "bare")) {
+      const { port } = servers.get(variant);
+      const stats = await (await globalThis.fetch(`http://127.0.0.1:${port}/__stats`)).json();
+      const c = counters.get(variant);
+      const jobs = new Set(stats.jobs);
+      const comments = [...github.statusComments.entries()].filter(
+        ([issue]) => Number(issue) > c.base && Number(issue) <= c.base + 1_000_000,
+      );
+      totals.push({
+        variant,
+        triggersPrepared: c.sent.size,
+        triggersAcked: c.acked.size,
+        jobsStored: stats.jobs.length,
+        lost: [...c.acked].filter((id) => !jobs.has(id)).length,
+        doubled:
+          stats.jobs.length -
+          jobs.size +
+          comments.reduce((sum, [, n]) => sum + Math.max(0, n - 1), 0),
+        statusComments: comments.reduce((sum, [, n]) => sum + n, 0),
+        drainMsAfterLoad: stats.drainMs,
       });
-    } finally {
-      server.stop();
+    }
+  } finally {
+    for (const server of servers.values()) server.stop();
+    redis.stop?.();
+    github.close();
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const summary = [];
+  for (const rate of rates) {
+    const bareP99 = median(
+      rows.filter((r) => r.variant === "bare" && r.rate === rate).map((r) => r.p99),
+    );
+    for (const variant of variants) {
+      const mine = rows.filter((r) => r.variant === variant && r.rate === rate);
+      const pick = (key) => median(mine.map((r) => r[key]));
+      summary.push({
+        variant,
+        rate,
+        reqPerSec: pick("reqPerSec"),
+        p50: pick("p50"),
+        p99: pick("p99"),
+        p99OverBare: pick("p99") / Math.max(1, bareP99),
+        non2xx: mine.reduce((sum, r) => sum + r.non2xx, 0),
+        loopP99: pick("loopP99"),
+        putP99: pick("putP99"),
+      });
     }
   }
-  github.close();
   if (args.includes("--json")) {
-    console.log(JSON.stringify(rows, null, 2));
+    console.log(JSON.stringify({ summary, rows, totals, redisSkipped: redis.skipped }, null, 2));
     return;
   }
-  const bare = new Map(rows.filter((r) => r.variant === "bare" && r.rate).map((r) => [r.rate, r]));
-  console.log("variant     rate  req/s   p50ms  p99ms  p99/bare  non-2xx");
-  for (const r of rows) {
-    if (r.rate === undefined) {
-      if (r.variant !== "bare")
-        console.log(
-          `${r.variant.padEnd(10)}  distinct triggers acknowledged ${r.triggersAcked} <= jobs stored ${r.jobsStored} <= prepared ${r.triggersPrepared}: ${r.triggersAcked <= r.jobsStored && r.jobsStored <= r.triggersPrepared ? "none lost, none doubled" : "MISMATCH"}`,
-        );
-      continue;
-    }
-    const ratio = (r.p99 / Math.max(1, bare.get(r.rate)?.p99 ?? 1)).toFixed(2);
+  console.log(
+    `${rounds} round(s) of ${seconds} s per rate and variant${rounds > 1 ? "; medians over the rounds" : ""}`,
+  );
+  console.log("variant     rate  req/s  p50ms  p99ms  p99/bare  non-2xx  loop-p99ms  put-p99ms");
+  for (const r of summary) {
     console.log(
-      `${r.variant.padEnd(10)} ${String(r.rate).padStart(5)} ${r.reqPerSec.toFixed(0).padStart(6)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(6)} ${ratio.padStart(9)} ${String(r.non2xx).padStart(8)}`,
+      `${r.variant.padEnd(10)} ${String(r.rate).padStart(5)} ${r.reqPerSec.toFixed(0).padStart(6)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${r.p99OverBare.toFixed(2).padStart(9)} ${String(r.non2xx).padStart(8)} ${String(r.loopP99).padStart(11)} ${String(r.variant === "bare" ? "-" : r.putP99).padStart(10)}`,
     );
   }
+  for (const t of totals) {
+    console.log(
+      `${t.variant.padEnd(10)} triggers acknowledged ${t.triggersAcked} (prepared ${t.triggersPrepared}), jobs stored ${t.jobsStored}, status comments ${t.statusComments}: lost ${t.lost}, doubled ${t.doubled}; the processor drained ${t.drainMsAfterLoad} ms after the load`,
+    );
+  }
+  if (redis.skipped) console.log(`redis      skipped: ${redis.skipped}`);
 }

@@ -16,7 +16,7 @@ import type { EnqueueResult, GitHub, JobQueue, Logger, Mode, RepoRef } from "./c
 import { MODES, render, userMessageOf } from "./core/index.js";
 import { handleCommand, modeList } from "./commands/index.js";
 import { createOctokitGitHub, type OctokitLike } from "./github/index.js";
-import { createStatusComment, renderStatus } from "./publish/index.js";
+import { createStatusComment, findStatusComment, renderStatus } from "./publish/index.js";
 import {
   approvalOf,
   botVerdict,
@@ -74,6 +74,11 @@ export interface AppDependencies {
    * stands in for it). Default true: an app cannot act on an event without one.
    */
   requireInstallation?: boolean;
+  /**
+   * True for a delivery handled before by a process that may have died half-way (the
+   * inbox hands it out again): its status comment may exist already, and is reused.
+   */
+  resumedDelivery?: (deliveryId: string) => boolean;
 }
 
 export function createApp(deps: AppDependencies): ApplicationFunction {
@@ -368,13 +373,17 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       });
       // The status comment exists before the job can start, so the worker always finds it
       // (findComment returns the newest one) and never races to create a second one.
-      const status = await createStatusComment(
-        github,
-        repo,
-        number,
-        job.id,
-        await queuedStatus(job.id, actor, command.mode, command.instructions),
-      );
+      const status =
+        (deps.resumedDelivery?.(event.deliveryId)
+          ? await findStatusComment(github, repo, number, job.id)
+          : undefined) ??
+        (await createStatusComment(
+          github,
+          repo,
+          number,
+          job.id,
+          await queuedStatus(job.id, actor, command.mode, command.instructions),
+        ));
       job.statusCommentId = status.id;
       let result: EnqueueResult;
       try {

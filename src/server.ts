@@ -1,20 +1,33 @@
 /**
  * `patchsmith serve`: the Probot server (webhooks, and the registration page on a first
  * start without credentials) with the durable queue and, by default, the worker in the
- * same process. `patchsmith worker` runs only the worker, on the same queue store.
+ * same process. The webhook is answered once the delivery is stored in the inbox; the
+ * inbox processor in the same process does the GitHub calls after the answer (and, at
+ * start, handles what a previous process stored and did not finish). `patchsmith worker`
+ * runs only the worker, on the same queue store.
  */
 import { createProbot, run, type Probot } from "probot";
-import { createApp } from "./app.js";
+import {
+  pokingOnPut,
+  startInboxProcessorThread,
+  type InboxProcessorHandle,
+} from "./inbox-thread.js";
+import { createIngressApp } from "./ingress.js";
 import type { Env } from "./config/index.js";
-import { fetchRepoConfigLenient, probotEnv } from "./config/index.js";
-import type { Job, JobQueue, Logger } from "./core/index.js";
-import { createOctokitGitHub, readRepoFile, type OctokitLike } from "./github/index.js";
+import { probotEnv } from "./config/index.js";
+import type { Inbox, Job, JobQueue, Logger } from "./core/index.js";
+import {
+  createOctokitGitHub,
+  startReconciler,
+  type OctokitLike,
+  type Reconciler,
+} from "./github/index.js";
 import {
   createOpsHandler,
   createPrometheusMetrics,
   type PrometheusMetrics,
 } from "./metrics/index.js";
-import { openQueue } from "./queue/index.js";
+import { openInbox, openQueue } from "./queue/index.js";
 import { githubThrottle } from "./throttle.js";
 import { PATCHSMITH_VERSION } from "./version.js";
 import { createJobHandler, dataDirOf } from "./worker.js";
@@ -26,12 +39,16 @@ export interface ServeOptions {
 
 export async function startServer(env: Env, options: ServeOptions = {}): Promise<void> {
   let queue: JobQueue | undefined;
+  let inbox: Inbox | undefined;
+  let processor: InboxProcessorHandle | undefined;
+  let reconciler: Reconciler | undefined;
   let log: Logger | undefined;
   const queueDepth = () => queue?.depth?.() ?? 0;
-  const prometheus = createPrometheusMetrics({ queueDepth, defaultMetrics: true });
+  const inboxPending = async () => (inbox ? inbox.pending() : 0);
+  const prometheus = createPrometheusMetrics({ queueDepth, inboxPending, defaultMetrics: true });
   const throttle = githubThrottle(env.REDIS_URL);
   const probotOptions = { Octokit: throttle.Octokit, env: probotEnv() };
-  const server = await run((app: Probot, appOptions) => {
+  const server = await run(async (app: Probot, appOptions) => {
     log = app.log;
     appOptions.addHandler(
       createOpsHandler({
@@ -43,16 +60,36 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
     queue = openQueue({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger: app.log });
     if (options.worker !== false)
       queue.process(jobHandlerFor(app, env, prometheus), env.PATCHSMITH_CONCURRENCY);
-    return createApp({
-      queue,
-      botLogin: env.PATCHSMITH_BOT_NAME,
-      logger: app.log,
-      repoConfigFor: (octokit, repo) =>
-        fetchRepoConfigLenient((r, file) => readRepoFile(octokit, r, file), repo, app.log),
-    })(app, appOptions);
+    inbox = openInbox({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger: app.log });
+    // Deliveries stored and not handled yet (a restart) are picked up as soon as it starts.
+    processor = await startInboxProcessorThread(
+      {
+        dataDir: dataDirOf(env),
+        ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+        botLogin: env.PATCHSMITH_BOT_NAME,
+        concurrency: env.PATCHSMITH_INBOX_CONCURRENCY,
+        logLevel: env.LOG_LEVEL,
+      },
+      { logger: app.log },
+    );
+    if (env.PATCHSMITH_RECONCILE_MINUTES) {
+      reconciler = startReconciler({
+        appOctokit: async () => (await app.auth()) as unknown as OctokitLike,
+        everyMs: env.PATCHSMITH_RECONCILE_MINUTES * 60_000,
+        logger: app.log,
+      });
+    }
+    return createIngressApp({ inbox: pokingOnPut(inbox, () => processor), logger: app.log })(
+      app,
+      appOptions,
+    );
   }, probotOptions);
   onShutdown(async () => {
+    reconciler?.stop();
     await server.stop().catch(() => undefined);
+    // Deliveries in flight may still submit jobs: the inbox closes before the queue.
+    await processor?.close();
+    await inbox?.close();
     await queue?.close();
     await throttle.close();
   }, log);

@@ -68,6 +68,10 @@ export const envSchema = z.object({
   /** When set, the queue is BullMQ on this Redis and `serve`/`worker` can run apart. */
   REDIS_URL: z.string().optional(),
   PATCHSMITH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Stored webhook deliveries handled at once by `serve` (GitHub calls, not jobs). */
+  PATCHSMITH_INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** When set, `serve` redelivers the app's failed webhook deliveries every N minutes. */
+  PATCHSMITH_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).optional(),
   SANDBOX: z.enum(["auto", "required", "off"]).default("auto"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   PORT: z.coerce.number().int().default(3000),

@@ -12,6 +12,12 @@ export {
 export { readRepoFile, MAX_FILE_BYTES } from "./read-file.js";
 export { parseDuration, redeliverFailed, type RedeliverResult } from "./redeliver.js";
 export {
+  createReconciler,
+  startReconciler,
+  type Reconciler,
+  type ReconcilerOptions,
+} from "./reconcile.js";
+export {
   SECONDARY_LIMIT_RETRIES,
   sharedThrottle,
   type SharedThrottle,

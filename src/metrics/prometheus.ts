@@ -8,7 +8,12 @@ export interface PrometheusMetrics {
 }
 
 export function createPrometheusMetrics(
-  options: { queueDepth?: () => number; defaultMetrics?: boolean } = {},
+  options: {
+    queueDepth?: () => number;
+    /** Webhook deliveries stored and not yet handled (see core/inbox.ts). */
+    inboxPending?: () => Promise<number>;
+    defaultMetrics?: boolean;
+  } = {},
 ): PrometheusMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: "patchsmith_" });
@@ -43,6 +48,15 @@ export function createPrometheusMetrics(
     registers: [registry],
     collect() {
       if (queueDepth) this.set(queueDepth());
+    },
+  });
+  const inboxPending = options.inboxPending;
+  new Gauge({
+    name: "patchsmith_inbox_pending",
+    help: "Webhook deliveries acknowledged and stored, not yet handled.",
+    registers: [registry],
+    async collect() {
+      if (inboxPending) this.set(await inboxPending().catch(() => 0));
     },
   });
   return {

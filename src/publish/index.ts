@@ -3,6 +3,7 @@ export {
   STATUS_MARKER,
   StatusComment,
   createStatusComment,
+  findStatusComment,
   renderStatus,
   type StatusStep,
   type StatusView,

@@ -195,10 +195,21 @@ export async function createStatusComment(
   try {
     return await github.createComment(repo, issueNumber, body);
   } catch (error) {
-    // The job id is the first key of the marker's JSON (see renderStatus).
-    const marker = `${STATUS_MARKER} ${JSON.stringify({ job: jobId }).slice(0, -1)}`;
-    const made = await github.findComment(repo, issueNumber, marker).catch(() => undefined);
+    const made = await findStatusComment(github, repo, issueNumber, jobId).catch(() => undefined);
     if (!made) throw error;
-    return { id: made.id };
+    return made;
   }
+}
+
+/** The status comment of job `jobId`, when one was posted (e.g. before a crash). */
+export async function findStatusComment(
+  github: GitHub,
+  repo: RepoRef,
+  issueNumber: number,
+  jobId: string,
+): Promise<{ id: number } | undefined> {
+  // The job id is the first key of the marker's JSON (see renderStatus).
+  const marker = `${STATUS_MARKER} ${JSON.stringify({ job: jobId }).slice(0, -1)}`;
+  const made = await github.findComment(repo, issueNumber, marker);
+  return made ? { id: made.id } : undefined;
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { ConfigError } from "../core/index.js";
 import type { Inbox, JobQueue, Logger } from "../core/index.js";
 import { createRedisInbox } from "./redis-inbox.js";
+import { createSqliteInbox } from "./sqlite-inbox.js";
 import { createSqliteQueue } from "./sqlite-queue.js";
 
 export interface QueueSettings {
@@ -17,6 +18,8 @@ export interface QueueSettings {
 }
 
 export const QUEUE_FILE = "queue.sqlite";
+/** Its own file, so storing a delivery never waits behind the workers' writes to the queue. */
+export const INBOX_FILE = "inbox.sqlite";
 
 export function openQueue(settings: QueueSettings): JobQueue {
   if (settings.redisUrl) {
@@ -32,15 +35,24 @@ export function openQueue(settings: QueueSettings): JobQueue {
 }
 
 /** Where the receiver stores webhook deliveries before it answers them (see core/inbox.ts). */
-export function openInbox(settings: QueueSettings): Inbox {
+export function openInbox(
+  settings: QueueSettings,
+  options: { storesDeliveries?: boolean } = {},
+): Inbox {
   if (settings.redisUrl) {
+    // Every process may store into Redis; `storesDeliveries` only concerns the SQLite writer.
     return createRedisInbox({
       url: settings.redisUrl,
       logger: settings.logger,
       ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
     });
   }
-  throw new ConfigError("environment", [
-    "this build of patchsmith has only the Redis inbox: set REDIS_URL (the embedded SQLite inbox comes with the SQLite queue)",
-  ]);
+  return createSqliteInbox({
+    file: path.join(settings.dataDir, INBOX_FILE),
+    logger: settings.logger,
+    ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+    ...(options.storesDeliveries !== undefined
+      ? { storesDeliveries: options.storesDeliveries }
+      : {}),
+  });
 }

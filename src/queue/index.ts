@@ -13,7 +13,14 @@ export {
   type RetryPolicy,
 } from "./retry-policy.js";
 export { decide, type ActiveJob } from "./fold-policy.js";
-export { QUEUE_FILE, openInbox, openQueue, type QueueSettings } from "./from-env.js";
+export { INBOX_FILE, QUEUE_FILE, openInbox, openQueue, type QueueSettings } from "./from-env.js";
+export {
+  INBOX_RETRY,
+  createSqliteInbox,
+  type SqliteInbox,
+  type SqliteInboxOptions,
+} from "./sqlite-inbox.js";
+export { isDeadLocalOwner, ownerId } from "./lease-owner.js";
 export {
   RedisUnavailableError,
   createRedisClient,

@@ -6,10 +6,9 @@
  * are retryable come back with backoff; shutdown lets running jobs finish within a grace
  * period and hands the rest back.
  */
-import os from "node:os";
-import { randomUUID } from "node:crypto";
 import { CancelledError, PatchsmithError, silentLogger } from "../core/index.js";
 import type { EnqueueResult, Job, JobHandler, JobQueue, Logger } from "../core/index.js";
+import { isDeadLocalOwner, ownerId } from "./lease-owner.js";
 import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { openSqliteStore, type SqliteStore, type StoredJob } from "./sqlite-store.js";
 
@@ -40,23 +39,6 @@ export type SqliteQueue = JobQueue &
 interface Running {
   controller: AbortController;
   settled: Promise<void>;
-}
-
-/** `host:pid:random`: lets a worker on the same host tell that a lease's owner is dead. */
-function ownerId(): string {
-  return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
-
-function isDeadLocalOwner(owner: string): boolean {
-  const [host, pidText] = owner.split(":");
-  const pid = Number(pidText);
-  if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
 }
 
 export function createSqliteQueue(options: SqliteQueueOptions): SqliteQueue {

@@ -1,0 +1,104 @@
+/**
+ * The threads `patchsmith serve` runs, from the compiled modules (a thread cannot start from
+ * .ts sources; `npm test` builds first): the inbox's writer thread stores deliveries with
+ * group commit, and the processor thread handles them against a GitHub over real HTTP
+ * (nock cannot see into a thread). Deliveries stored while no processor ran are handled when
+ * one starts, once.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/core/index.js";
+import type * as InboxThreadModule from "../../src/inbox-thread.js";
+import type * as QueueModule from "../../src/queue/index.js";
+import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github-server.js";
+import { TEST_APP_ID, testPrivateKey, webhookExample } from "../fakes/github-nock.js";
+
+const dist = path.resolve(import.meta.dirname, "../../dist");
+const load = async <T>(file: string): Promise<T> => {
+  const full = path.join(dist, file);
+  if (!existsSync(full)) throw new Error(`${full} is missing: run \`npm run build\` first`);
+  return (await import(pathToFileURL(full).href)) as T;
+};
+
+let dir: string;
+let github: FakeGitHub;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "patchsmith-inbox-thread-"));
+  github = await startFakeGitHub({
+    owner: "Codertocat",
+    name: "Hello-World",
+    issue: { number: 1, title: "t", body: "b", author: "Codertocat" },
+    botLogin: "patchsmith[bot]",
+  });
+});
+afterEach(async () => {
+  await github.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const labeled = (id: string) => {
+  const payload = webhookExample("issues", "labeled", 4711);
+  payload.label.name = "patchsmith";
+  return { id, name: "issues", payload, receivedAt: Date.now() };
+};
+
+describe("the inbox threads of patchsmith serve", () => {
+  it("the writer thread stores concurrent puts, each id once, durably", async () => {
+    const queues = await load<typeof QueueModule>("queue/index.js");
+    const file = path.join(dir, "inbox.sqlite");
+    const inbox = queues.createSqliteInbox({ file });
+    const ids = Array.from({ length: 40 }, (_, i) => `d-${i % 30}`);
+    const results = await Promise.all(ids.map((id) => inbox.put(labeled(id))));
+    expect(inbox.intakeMode()).toBe("thread");
+    expect(results.filter((r) => r === "stored")).toHaveLength(30);
+    expect(results.filter((r) => r === "duplicate")).toHaveLength(10);
+    await inbox.close();
+    await expect(inbox.put(labeled("late"))).rejects.toThrow(/closed/);
+    const reopened = queues.createSqliteInbox({ file });
+    expect(await reopened.pending()).toBe(30);
+    await reopened.close();
+  });
+
+  it("stored with no processor running, handled once when the processor thread starts", async () => {
+    const queues = await load<typeof QueueModule>("queue/index.js");
+    const threads = await load<typeof InboxThreadModule>("inbox-thread.js");
+    const receiver = queues.openInbox({ dataDir: dir, logger: silentLogger });
+    expect(await receiver.put(labeled("t-1"))).toBe("stored");
+    await receiver.close();
+
+    const settings = {
+      dataDir: dir,
+      botLogin: "patchsmith[bot]",
+      concurrency: 2,
+      logLevel: "silent",
+      githubBaseUrl: github.url,
+      githubThrottling: false,
+    };
+    const env = { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testPrivateKey(), LOG_LEVEL: "silent" };
+    const processor = await threads.startInboxProcessorThread(settings, {
+      logger: silentLogger,
+      env,
+    });
+    expect(processor.mode).toBe("thread");
+    await processor.drain();
+    await processor.close();
+
+    // A second start finds nothing left to do.
+    const again = await threads.startInboxProcessorThread(settings, { logger: silentLogger, env });
+    await again.drain();
+    await again.close();
+
+    expect(github.unexpected).toEqual([]);
+    const status = github.comments.filter((c) => c.body.includes("<!-- patchsmith:status"));
+    expect(status).toHaveLength(1);
+    const queue = queues.createSqliteQueue({ file: path.join(dir, queues.QUEUE_FILE) });
+    expect(queue.store.all().map((j) => [j.id, j.job.statusCommentId])).toEqual([
+      ["Codertocat/Hello-World#1@t-1", status[0]!.id],
+    ]);
+    await queue.close();
+  });
+});
