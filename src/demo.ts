@@ -129,7 +129,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   try {
     const dir = await prepareSampleRepo(root, processEnv, demoDir);
     const issue = await readDemoIssue(demoDir);
-    const env = { ...parseEnv(processEnv), PATCHSMITH_WORK_DIR: path.join(root, "work") };
+    // Its own work and data directories: the operator's spend ledger and queue stay untouched.
+    const env = {
+      ...parseEnv(processEnv),
+      PATCHSMITH_WORK_DIR: path.join(root, "work"),
+      PATCHSMITH_DATA_DIR: path.join(root, "data"),
+    };
     // The demo's output is the story; logs below a warning would drown it.
     const logLevel = env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL;
     io.stdout(

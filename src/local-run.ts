@@ -11,7 +11,8 @@ import type { Issue, Job, LanguageModel, Logger, Mode, PullRequestRef } from "./
 import { createLocalGitHub } from "./github/index.js";
 import type { JobOutcome } from "./pipeline/index.js";
 import { createGitWorkspace } from "./workspace/index.js";
-import { createJobHandler, createRunnerFactory, workDirOf } from "./worker.js";
+import { openSpendLedgerLazily } from "./ledger/index.js";
+import { createJobHandler, createRunnerFactory, dataDirOf, workDirOf } from "./worker.js";
 
 export interface LocalRunInput {
   dir: string;
@@ -45,11 +46,15 @@ export async function runLocalPipeline(
     env: input.processEnv ? toolEnv(input.processEnv) : toolEnv(),
     logger,
   });
+  // The same ledger as the worker's: a local run counts toward (and is held to) the daily
+  // budget of `local/<directory name>` (PATCHSMITH_DAILY_USD_PER_REPO, budget.dailyUsd).
+  const spendLedger = openSpendLedgerLazily({ dataDir: dataDirOf(env), logger });
   const handler = createJobHandler({
     env,
     logger,
     githubFor: async () => github,
     workspace,
+    spendLedger,
     ...(input.model ? { model: input.model } : {}),
   });
   const job: Job = {
@@ -66,7 +71,7 @@ export async function runLocalPipeline(
     mode: input.mode,
     ...(input.instructions ? { instructions: input.instructions } : {}),
   };
-  const outcome = await handler.run(job);
+  const outcome = await handler.run(job).finally(() => spendLedger.close());
   const pullRequest = github.pullRequests[0];
   return { outcome, ...(pullRequest ? { pullRequest } : {}) };
 }

@@ -17,6 +17,7 @@ import type {
   Logger,
   Redactor,
   Metrics,
+  SpendLedger,
   Workspace,
 } from "./core/index.js";
 import { createRedactor, emptyUsage } from "./core/index.js";
@@ -40,6 +41,7 @@ import {
   type JobOutcome,
 } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
+import { createDailyBudget, openSpendLedgerLazily } from "./ledger/index.js";
 
 export interface WorkerDeps {
   env: Env;
@@ -56,6 +58,8 @@ export interface WorkerDeps {
   onOutcome?: (job: Job, outcome: JobOutcome) => void;
   /** Counts jobs, stage durations, tokens and cost (the Prometheus adapter serves them). */
   metrics?: Metrics;
+  /** Daily spend per repository and installation; default: the ledger in the data directory. */
+  spendLedger?: SpendLedger;
 }
 
 export function workDirOf(env: Env): string {
@@ -142,6 +146,11 @@ export function createJobHandler(
       logger,
     });
   let baseModel = deps.model;
+  const spendLedger =
+    deps.spendLedger ??
+    // With REDIS_URL, pass the Redis spend ledger (src/queue/) as `redis` here, so that
+    // daily budgets hold across machines and not only across this machine's processes.
+    openSpendLedgerLazily({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger });
 
   async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
     const signal = context.signal ? { signal: context.signal } : {};
@@ -169,10 +178,22 @@ export function createJobHandler(
       ? createRecordingModel(baseModel, { dir: env.PATCHSMITH_RECORD, job, redactor, logger })
       : baseModel;
     const staged = createStageModels(withModelRedaction(recorded, redactor));
-    const metered = createMeteredModel(staged.model, {
-      maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
-      ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
+    const daily = createDailyBudget({
+      ledger: spendLedger,
+      repository: `${job.repo.owner}/${job.repo.name}`,
+      installation: job.installationId?.toString(),
+      repositoryUsd: env.PATCHSMITH_DAILY_USD_PER_REPO,
+      installationUsd: env.PATCHSMITH_DAILY_USD_PER_INSTALLATION,
+      logger,
     });
+    const metered = createMeteredModel(
+      staged.model,
+      {
+        maxCostUsd: env.PATCHSMITH_MAX_COST_USD,
+        ...(env.PATCHSMITH_MAX_TOKENS ? { maxTokens: env.PATCHSMITH_MAX_TOKENS } : {}),
+      },
+      { guard: daily.guard, onSpend: daily.onSpend },
+    );
     // Review feedback and failing CI on the bot's pull request run the same feedback pipeline.
     const pipeline = job.kind === "issue" ? runIssueJob : runFeedbackJob;
     const outcome = await pipeline(job, {
@@ -193,6 +214,8 @@ export function createJobHandler(
           ...(config.budget.jobTokens !== undefined ? { maxTokens: config.budget.jobTokens } : {}),
           source: "`budget` in .github/patchsmith.yml",
         });
+        if (config.budget.dailyUsd !== undefined)
+          daily.tighten(config.budget.dailyUsd, "`budget.dailyUsd` in .github/patchsmith.yml");
       },
       ...signal,
     });

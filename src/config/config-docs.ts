@@ -25,7 +25,8 @@ const DESCRIPTIONS: Record<string, string> = {
   budget: "Spending caps for this repository; the installation's own caps always apply as well.",
   "budget.jobUsd": "Most one run may spend, in US dollars.",
   "budget.jobTokens": "Most tokens one run may use.",
-  "budget.dailyUsd": "Most the repository may spend per day, in US dollars.",
+  "budget.dailyUsd":
+    "What all runs here may spend per UTC day (USD); lowers PATCHSMITH_DAILY_USD_PER_REPO.",
   planApproval: "Stop after posting the plan; a maintainer's `/approve` continues the run.",
   instructions: "Extra instructions given to the model on every run in this repository.",
   pullRequest: "How the pull request is opened.",

@@ -57,6 +57,13 @@ export const envSchema = z.object({
   PATCHSMITH_MAX_COST_USD: z.coerce.number().positive().default(5),
   /** Tokens (input, output and cache) one job may use; unset means no token cap. */
   PATCHSMITH_MAX_TOKENS: z.coerce.number().int().positive().optional(),
+  /**
+   * What one repository's jobs together may spend per UTC day, in USD; a repository's
+   * `budget.dailyUsd` can lower it, never raise it. Unset: no default daily budget.
+   */
+  PATCHSMITH_DAILY_USD_PER_REPO: z.coerce.number().positive().optional(),
+  /** What all repositories of one installation together may spend per UTC day, in USD. */
+  PATCHSMITH_DAILY_USD_PER_INSTALLATION: z.coerce.number().positive().optional(),
   /** Where git clones from; GitHub Enterprise Server or a local directory in tests. */
   GIT_BASE_URL: z.string().default("https://github.com"),
   GITHUB_API_URL: z.string().url().optional(),

@@ -54,6 +54,27 @@ export class PathSafetyError extends PatchsmithError {
 /** A capped loop ran out of rounds. */
 export class BudgetExceededError extends PatchsmithError {}
 
+/**
+ * A daily budget (a repository's or an installation's, shared by every job that day) is
+ * spent: the run stopped between model calls. Retrying helps only after `resetsAt`.
+ */
+export class DailyBudgetExceededError extends BudgetExceededError {
+  readonly budget: "repository" | "installation";
+  readonly resetsAt: Date;
+  constructor(
+    message: string,
+    options: {
+      userMessage: string;
+      budget: "repository" | "installation";
+      resetsAt: Date;
+    },
+  ) {
+    super(message, { userMessage: options.userMessage });
+    this.budget = options.budget;
+    this.resetsAt = options.resetsAt;
+  }
+}
+
 /** The job was cancelled (`/cancel`, or shutdown past the grace period). Not retried. */
 export class CancelledError extends PatchsmithError {
   constructor(reason = "cancelled") {

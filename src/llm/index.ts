@@ -8,6 +8,7 @@ export { toModelError } from "./anthropic-errors.js";
 export {
   createMeteredModel,
   type MeteredModel,
+  type MeterHooks,
   type MeterLimits,
   type MeterTotals,
 } from "./metered-model.js";

@@ -1,6 +1,8 @@
 /**
  * Counts what every call cost and stops the run once the budget is spent. The check happens
- * before a call, so one call may overshoot the budget by its own cost, never more.
+ * before a call, so one call may overshoot the budget by its own cost, never more. Hooks add
+ * budgets shared with other jobs (the daily ones): `guard` runs after the job's own caps,
+ * before each call; `onSpend` gets each call's cost as it returns.
  */
 import {
   addUsage,
@@ -24,6 +26,13 @@ export interface MeterLimits {
   maxTokens?: number;
 }
 
+export interface MeterHooks {
+  /** Throws (a BudgetExceededError) to stop the run before this stage's next call. */
+  guard?: (stage: string) => Promise<void>;
+  /** Told each call's cost once it returned; must not throw (the answer is paid for). */
+  onSpend?: (usd: number, stage: string) => Promise<void>;
+}
+
 export interface MeteredModel {
   model: LanguageModel;
   totals(): MeterTotals & { byStage: Record<string, MeterTotals> };
@@ -37,7 +46,11 @@ export interface MeteredModel {
 const tokensOf = (usage: Usage) =>
   usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
 
-export function createMeteredModel(model: LanguageModel, initial: MeterLimits = {}): MeteredModel {
+export function createMeteredModel(
+  model: LanguageModel,
+  initial: MeterLimits = {},
+  hooks: MeterHooks = {},
+): MeteredModel {
   const options: MeterLimits = { ...initial };
   let usdSource = "PATCHSMITH_MAX_COST_USD in the worker's environment";
   let tokenSource = "PATCHSMITH_MAX_TOKENS in the worker's environment";
@@ -76,8 +89,10 @@ export function createMeteredModel(model: LanguageModel, initial: MeterLimits = 
           },
         );
       }
+      await hooks.guard?.(request.stage);
       const response = await model.generate(request);
       record(request.stage, response);
+      await hooks.onSpend?.(response.costUsd, request.stage);
       return response;
     },
   };

@@ -4,6 +4,7 @@ import {
   BudgetExceededError,
   CancelledError,
   ConfigError,
+  DailyBudgetExceededError,
   type PatchsmithError,
 } from "../core/index.js";
 import { REPO_CONFIG_PATH } from "../config/index.js";
@@ -49,6 +50,8 @@ export async function acknowledge(
 export function failureHint(error: PatchsmithError): string | undefined {
   if (error instanceof ConfigError || error.phase === "config")
     return `Fix ${REPO_CONFIG_PATH} (or the organization's defaults in its \`.github\` repository) as listed above, then comment \`/retry\`.`;
+  if (error instanceof DailyBudgetExceededError)
+    return "Nothing was published: the change was not finished and checked within today's budget. Comment `/retry` after 00:00 UTC, or once the budget named above is raised.";
   if (error instanceof BudgetExceededError)
     return "Nothing was published: the change was not finished and checked within the budget. Raise the budget (`budget.jobUsd` or `budget.jobTokens` in .github/patchsmith.yml, within the installation's PATCHSMITH_MAX_COST_USD and PATCHSMITH_MAX_TOKENS), or narrow the issue, then comment `/retry`.";
   if (error instanceof CancelledError) return "Comment `/generate` to start a new run.";

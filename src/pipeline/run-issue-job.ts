@@ -136,6 +136,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
       calls: t.calls,
       tokens: t.usage.inputTokens + t.usage.outputTokens,
       usd: formatUsd(t.costUsd),
+      totals: t,
     };
   };
   const status = new StatusComment(

@@ -10,7 +10,6 @@ export {
 } from "./status-comment.js";
 export {
   PR_MARKER,
-  formatUsd,
   publishPullRequest,
   renderCommitMessage,
   renderPullRequestBody,
@@ -28,3 +27,4 @@ export {
   withPullRequestState,
   type PullRequestState,
 } from "./pr-state.js";
+export { costTableData, formatUsd, renderCostTable, type CostTotals } from "./cost-table.js";

@@ -17,6 +17,7 @@ import {
   withPullRequestState,
   PR_STATE_MARKER,
 } from "./pr-state.js";
+import { costTableData, renderCostTable } from "./cost-table.js";
 
 export const PR_MARKER = PR_STATE_MARKER;
 
@@ -31,12 +32,14 @@ export interface PullRequestBodyInput {
   report: RunReport;
 }
 
-export function formatUsd(value: number): string {
-  return value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2);
-}
-
 export async function renderPullRequestBody(input: PullRequestBodyInput): Promise<string> {
-  const { usage } = input.report;
+  const costTotals = {
+    usage: input.report.usage,
+    costUsd: input.report.costUsd,
+    calls: input.report.modelCalls,
+    ...(input.report.byStage ? { byStage: input.report.byStage } : {}),
+  };
+  const costTable = await renderCostTable(costTotals);
   // Loaded first so the body names its own version among the templates used.
   await loadTemplate("github/pr-body.md");
   const used = templatesUsed();
@@ -54,27 +57,8 @@ export async function renderPullRequestBody(input: PullRequestBodyInput): Promis
     plan: input.plan,
     files: input.files,
     gateReport: input.gateReport.trim(),
-    cost: {
-      calls: input.report.modelCalls,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      cacheReadTokens: usage.cacheReadTokens,
-      cacheWriteTokens: usage.cacheWriteTokens,
-      usd: formatUsd(input.report.costUsd),
-    },
-    // One row per model stage under the total, when there was more than one stage.
-    stageCosts:
-      Object.keys(input.report.byStage ?? {}).length > 1
-        ? Object.entries(input.report.byStage ?? {}).map(([stage, t]) => ({
-            stage,
-            calls: t.calls,
-            inputTokens: t.usage.inputTokens,
-            outputTokens: t.usage.outputTokens,
-            cacheReadTokens: t.usage.cacheReadTokens,
-            cacheWriteTokens: t.usage.cacheWriteTokens,
-            usd: formatUsd(t.costUsd),
-          }))
-        : [],
+    costTable,
+    ...costTableData(costTotals),
     hasRisks: input.plan.risks.length > 0,
     hasRepairs: input.report.gateRounds.length > 1,
     rounds: input.report.gateRounds.map((r, index) => ({

@@ -6,6 +6,7 @@ import type { GitHub, Mode, Plan, RepoRef } from "../core/index.js";
 import { render } from "../core/index.js";
 import { PLAN_END, PLAN_START } from "./plan-markdown.js";
 import { markerJsonOf, type RunState, type StatusOutcome } from "./status-state.js";
+import { renderCostTable, type CostTotals } from "./cost-table.js";
 
 export const STATUS_MARKER = "<!-- patchsmith:status";
 
@@ -43,7 +44,8 @@ export interface StatusView {
   plan?: Plan;
   pullRequest?: { url: string; draft: boolean };
   failure?: { phase: string; message: string; hint?: string; problems?: string[] };
-  cost?: { calls: number; tokens: number; usd: string };
+  /** `totals`: tokens and cost per stage, shown as the pull request body's table. */
+  cost?: { calls: number; tokens: number; usd: string; totals?: CostTotals };
   /** How long each step has taken so far, in milliseconds. */
   durations?: Partial<Record<StatusStep, number>>;
   /** The work branch, once it has been pushed. */
@@ -105,6 +107,7 @@ export async function renderStatus(view: StatusView): Promise<string> {
         }
       : undefined,
     cost: view.cost,
+    costTable: view.cost?.totals ? await renderCostTable(view.cost.totals) : undefined,
     actor: view.actor,
     mode: view.mode && view.mode !== "implement" ? view.mode : undefined,
     jobId: view.jobId,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { ConfigError } from "../core/index.js";
 import type { Inbox, JobQueue, Logger } from "../core/index.js";
 import { createRedisInbox } from "./redis-inbox.js";
+import { createRedisQueue } from "./redis-queue.js";
 import { createSqliteInbox } from "./sqlite-inbox.js";
 import { createSqliteQueue } from "./sqlite-queue.js";
 
@@ -23,9 +24,16 @@ export const INBOX_FILE = "inbox.sqlite";
 
 export function openQueue(settings: QueueSettings): JobQueue {
   if (settings.redisUrl) {
-    throw new ConfigError("environment", [
-      "REDIS_URL is set, but this build of patchsmith has no Redis queue yet: unset REDIS_URL to use the embedded queue in PATCHSMITH_DATA_DIR",
-    ]);
+    if (!/^rediss?:\/\//.test(settings.redisUrl)) {
+      throw new ConfigError("environment", [
+        "REDIS_URL must look like redis://[user:password@]host:port[/db] (or rediss:// for TLS)",
+      ]);
+    }
+    return createRedisQueue({
+      url: settings.redisUrl,
+      logger: settings.logger,
+      ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+    });
   }
   return createSqliteQueue({
     file: path.join(settings.dataDir, QUEUE_FILE),

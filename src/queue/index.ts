@@ -30,6 +30,8 @@ export {
   redisWorkerOptions,
   type RedisConnectionSettings,
 } from "./redis-connection.js";
+export { createRedisQueue, type RedisQueue, type RedisQueueOptions } from "./redis-queue.js";
+export type { RedisJobRecord, RedisJobState, RedisStore } from "./redis-store.js";
 export { closeRedisClient, ownRedisClient } from "./redis-lifecycle.js";
 export {
   REDIS_INBOX_PREFIX,

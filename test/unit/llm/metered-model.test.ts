@@ -58,4 +58,39 @@ describe("createMeteredModel", () => {
     expect(inner.calls).toHaveLength(2);
     expect(metered.totals().calls).toBe(2);
   });
+
+  it("asks the guard before each call, after the job's own caps, and reports each call's cost", async () => {
+    const events: string[] = [];
+    const inner = new ScriptedModel([
+      response([textBlock("a")], { costUsd: 0.5 }),
+      response([textBlock("b")], { costUsd: 0.75 }),
+    ]);
+    const metered = createMeteredModel(
+      inner,
+      { maxCostUsd: 1 },
+      {
+        guard: async (stage) => void events.push(`guard ${stage}`),
+        onSpend: async (usd, stage) => void events.push(`spent ${usd} ${stage}`),
+      },
+    );
+    await metered.model.generate(ask("plan"));
+    await metered.model.generate(ask("implement"));
+    // The job's own cap is spent: it answers first, and the shared guard is not asked.
+    await expect(metered.model.generate(ask("repair"))).rejects.toThrow(/model budget spent/);
+    expect(events).toEqual([
+      "guard plan",
+      "spent 0.5 plan",
+      "guard implement",
+      "spent 0.75 implement",
+    ]);
+  });
+
+  it("a guard that throws stops the run before the call", async () => {
+    const inner = new ScriptedModel([text("never")]);
+    const stop = new BudgetExceededError("spent");
+    const metered = createMeteredModel(inner, {}, { guard: async () => Promise.reject(stop) });
+    await expect(metered.model.generate(ask("plan"))).rejects.toBe(stop);
+    expect(inner.calls).toHaveLength(0);
+    expect(metered.totals().calls).toBe(0);
+  });
 });
