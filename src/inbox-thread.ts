@@ -14,11 +14,12 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { pino } from "pino";
 import { createProbot, ProbotOctokit } from "probot";
-import { fetchRepoConfigLenient } from "./config/index.js";
+import { fetchRepoConfigLenient, probotEnv } from "./config/index.js";
 import type { Inbox, Logger } from "./core/index.js";
 import { readRepoFile } from "./github/index.js";
 import { startInboxProcessor } from "./inbox-processor.js";
 import { openInbox, openQueue } from "./queue/index.js";
+import { githubThrottle } from "./throttle.js";
 
 export interface InboxThreadSettings {
   dataDir: string;
@@ -59,8 +60,12 @@ export async function startProcessorFromSettings(
     logger,
     ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
   });
+  // Shared through Redis with serve and the workers when REDIS_URL is set (src/throttle.ts).
+  const throttle = githubThrottle(settings.redisUrl);
   const probot = createProbot({
+    env: probotEnv(),
     overrides: {
+      Octokit: throttle.Octokit,
       log: logger as never,
       ...(settings.githubBaseUrl ? { baseUrl: settings.githubBaseUrl } : {}),
       ...(settings.githubThrottling === false
@@ -93,6 +98,7 @@ export async function startProcessorFromSettings(
     async close() {
       await inbox.close();
       await queue.close();
+      await throttle.close();
     },
   };
 }

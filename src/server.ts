@@ -14,6 +14,7 @@ import {
 } from "./inbox-thread.js";
 import { createIngressApp } from "./ingress.js";
 import type { Env } from "./config/index.js";
+import { probotEnv } from "./config/index.js";
 import type { Inbox, Job, JobQueue, Logger } from "./core/index.js";
 import {
   createOctokitGitHub,
@@ -27,6 +28,7 @@ import {
   type PrometheusMetrics,
 } from "./metrics/index.js";
 import { openInbox, openQueue } from "./queue/index.js";
+import { githubThrottle } from "./throttle.js";
 import { PATCHSMITH_VERSION } from "./version.js";
 import { createJobHandler, dataDirOf } from "./worker.js";
 
@@ -44,6 +46,8 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
   const queueDepth = () => queue?.depth?.() ?? 0;
   const inboxPending = async () => (inbox ? inbox.pending() : 0);
   const prometheus = createPrometheusMetrics({ queueDepth, inboxPending, defaultMetrics: true });
+  const throttle = githubThrottle(env.REDIS_URL);
+  const probotOptions = { Octokit: throttle.Octokit, env: probotEnv() };
   const server = await run(async (app: Probot, appOptions) => {
     log = app.log;
     appOptions.addHandler(
@@ -79,7 +83,7 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
       app,
       appOptions,
     );
-  });
+  }, probotOptions);
   onShutdown(async () => {
     reconciler?.stop();
     await server.stop().catch(() => undefined);
@@ -87,16 +91,18 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
     await processor?.close();
     await inbox?.close();
     await queue?.close();
+    await throttle.close();
   }, log);
 }
 
 /** `patchsmith worker`: runs jobs from the queue store; no webhook server. */
 export async function startWorker(env: Env): Promise<JobQueue> {
-  const app = createProbot();
+  const throttle = githubThrottle(env.REDIS_URL);
+  const app = createProbot({ env: probotEnv(), overrides: { Octokit: throttle.Octokit } });
   const queue = openQueue({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger: app.log });
   queue.process(jobHandlerFor(app, env), env.PATCHSMITH_CONCURRENCY);
   app.log.info({ concurrency: env.PATCHSMITH_CONCURRENCY }, "worker started");
-  onShutdown(() => queue.close(), app.log);
+  onShutdown(() => queue.close().then(throttle.close), app.log);
   return queue;
 }
 

@@ -158,6 +158,18 @@ export function toolEnv(
   return out;
 }
 
+/**
+ * The environment Probot reads (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, ...) without REDIS_URL:
+ * given REDIS_URL, Probot would build its own throttling connection through npx-import
+ * (see src/github/throttle.ts); patchsmith builds that connection itself.
+ */
+export function probotEnv(
+  source: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  const { REDIS_URL: _redis, ...rest } = source;
+  return rest;
+}
+
 /** Loads ./.env into the process environment when the file exists (values already set win). */
 export function loadDotEnv(file = ".env"): void {
   try {

@@ -17,3 +17,9 @@ export {
   type Reconciler,
   type ReconcilerOptions,
 } from "./reconcile.js";
+export {
+  SECONDARY_LIMIT_RETRIES,
+  sharedThrottle,
+  type SharedThrottle,
+  type ThrottleSettings,
+} from "./throttle.js";

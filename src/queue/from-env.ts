@@ -5,6 +5,7 @@
 import path from "node:path";
 import { ConfigError } from "../core/index.js";
 import type { Inbox, JobQueue, Logger } from "../core/index.js";
+import { createRedisInbox } from "./redis-inbox.js";
 import { createRedisQueue } from "./redis-queue.js";
 import { createSqliteInbox } from "./sqlite-inbox.js";
 import { createSqliteQueue } from "./sqlite-queue.js";
@@ -47,9 +48,12 @@ export function openInbox(
   options: { storesDeliveries?: boolean } = {},
 ): Inbox {
   if (settings.redisUrl) {
-    throw new ConfigError("environment", [
-      "REDIS_URL is set, but this build of patchsmith has no Redis inbox yet: unset REDIS_URL to use the embedded inbox in PATCHSMITH_DATA_DIR",
-    ]);
+    // Every process may store into Redis; `storesDeliveries` only concerns the SQLite writer.
+    return createRedisInbox({
+      url: settings.redisUrl,
+      logger: settings.logger,
+      ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+    });
   }
   return createSqliteInbox({
     file: path.join(settings.dataDir, INBOX_FILE),

@@ -32,3 +32,18 @@ export {
 } from "./redis-connection.js";
 export { createRedisQueue, type RedisQueue, type RedisQueueOptions } from "./redis-queue.js";
 export type { RedisJobRecord, RedisJobState, RedisStore } from "./redis-store.js";
+export { closeRedisClient, ownRedisClient } from "./redis-lifecycle.js";
+export {
+  REDIS_INBOX_PREFIX,
+  REDIS_INBOX_RETRY,
+  createRedisInbox,
+  type RedisInbox,
+  type RedisInboxOptions,
+} from "./redis-inbox.js";
+export {
+  REDIS_SPEND_PREFIX,
+  SPEND_RETENTION_SECONDS,
+  createRedisSpendLedger,
+  type RedisSpendLedger,
+  type RedisSpendLedgerOptions,
+} from "./redis-spend-ledger.js";

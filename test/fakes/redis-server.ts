@@ -29,13 +29,14 @@ export async function deadRedisUrl(): Promise<string> {
   return `redis://127.0.0.1:${await freePort()}`;
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+/** `port`: a given one (e.g. a dead URL's, to bring "Redis back"); a free one by default. */
+export async function startTestRedis(options: { port?: number } = {}): Promise<TestRedis> {
   if (spawnSync("redis-server", ["--version"]).status !== 0) {
     throw new Error(
       "redis-server is not installed: run `apt-get install -y redis-server` (bash .ci/run does)",
     );
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
