@@ -42,6 +42,7 @@ import {
 } from "./pipeline/index.js";
 import { createGitWorkspace, createSandboxRunner } from "./workspace/index.js";
 import { createDailyBudget, openSpendLedgerLazily } from "./ledger/index.js";
+import { createRedisSpendLedger } from "./queue/index.js";
 
 export interface WorkerDeps {
   env: Env;
@@ -69,6 +70,19 @@ export function workDirOf(env: Env): string {
 /** Durable state (the embedded queue's database): PATCHSMITH_DATA_DIR or <work dir>/data. */
 export function dataDirOf(env: Env): string {
   return env.PATCHSMITH_DATA_DIR ?? path.join(workDirOf(env), "data");
+}
+
+/**
+ * The worker's spend ledger: with REDIS_URL in Redis, so daily budgets hold across machines
+ * and not only across this machine's processes; otherwise spend.sqlite in the data directory.
+ */
+export function spendLedgerFor(env: Env, logger: Logger): SpendLedger {
+  return openSpendLedgerLazily({
+    dataDir: dataDirOf(env),
+    redisUrl: env.REDIS_URL,
+    redis: (url) => createRedisSpendLedger({ url, logger }),
+    logger,
+  });
 }
 
 export function createRunnerFactory(env: Env, logger: Logger): (dir: string) => CommandRunner {
@@ -146,11 +160,7 @@ export function createJobHandler(
       logger,
     });
   let baseModel = deps.model;
-  const spendLedger =
-    deps.spendLedger ??
-    // With REDIS_URL, pass the Redis spend ledger (src/queue/) as `redis` here, so that
-    // daily budgets hold across machines and not only across this machine's processes.
-    openSpendLedgerLazily({ dataDir: dataDirOf(env), redisUrl: env.REDIS_URL, logger });
+  const spendLedger = deps.spendLedger ?? spendLedgerFor(env, logger);
 
   async function run(job: Job, context: Partial<JobContext> = {}): Promise<JobOutcome> {
     const signal = context.signal ? { signal: context.signal } : {};
