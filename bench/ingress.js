@@ -102,9 +102,12 @@ async function child([variant, githubUrl, dataDir, redisUrl]) {
       const started = Date.now();
       await processor.drain();
       const drainMs = Date.now() - started;
-      // Jobs by trigger delivery id, read back from the queue's store.
-      const queue = queues.createSqliteQueue({ file: path.join(dataDir, queues.QUEUE_FILE) });
-      const jobs = queue.store.all().map((j) => j.job.trigger.deliveryId);
+      // Jobs by trigger delivery id, read back from the queue's store (Redis or SQLite).
+      const queue =
+        variant === "redis"
+          ? queues.createRedisQueue({ url: redisUrl })
+          : queues.createSqliteQueue({ file: path.join(dataDir, queues.QUEUE_FILE) });
+      const jobs = (await queue.store.all()).map((j) => j.job.trigger.deliveryId);
       await queue.close();
       return { jobs, drainMs, processor: processor.mode };
     };
