@@ -9,6 +9,7 @@
  */
 import { PatchsmithError, silentLogger } from "../core/index.js";
 import type { Job, JobHandler, JobQueue, Logger } from "../core/index.js";
+import { checkProcessCall } from "./process-limits.js";
 
 export interface InProcessQueueOptions {
   logger?: Logger;
@@ -92,10 +93,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     depth: () => waiting.length + running.size,
 
     process(jobHandler, jobConcurrency) {
-      if (handler) throw new Error("process() was already called on this queue");
-      if (!Number.isInteger(jobConcurrency) || jobConcurrency < 1) {
-        throw new Error(`concurrency must be a positive integer, got ${jobConcurrency}`);
-      }
+      checkProcessCall(handler !== undefined, jobConcurrency, "queue");
       handler = jobHandler;
       concurrency = jobConcurrency;
       pump();

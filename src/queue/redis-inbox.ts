@@ -16,6 +16,7 @@ import { closeRedisClient, ownRedisClient, urlOfClient } from "./redis-lifecycle
 import { inboxScripts, STATE_KEYS } from "./redis-inbox-scripts.js";
 import { backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
+import { checkProcessCall, settledWithin } from "./process-limits.js";
 
 /** Handling a delivery is a few GitHub calls: retries come sooner than a job's. */
 export const REDIS_INBOX_RETRY: RetryPolicy = {
@@ -191,10 +192,7 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
     },
 
     process(inboxHandler, inboxConcurrency) {
-      if (handler) throw new Error("process() was already called on this inbox");
-      if (!Number.isInteger(inboxConcurrency) || inboxConcurrency < 1) {
-        throw new Error(`concurrency must be a positive integer, got ${inboxConcurrency}`);
-      }
+      checkProcessCall(handler !== undefined, inboxConcurrency, "inbox");
       handler = inboxHandler;
       concurrency = inboxConcurrency;
       timers.push(setInterval(pump, pollMs), setInterval(heartbeat, heartbeatMs));
@@ -215,12 +213,7 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
       if (closed) return;
       closing = true;
       for (const timer of timers) clearInterval(timer);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        Promise.all(running.values()).then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
-      ]);
-      clearTimeout(timer);
+      const timedOut = !(await settledWithin(Promise.all(running.values()), graceMs));
       if (timedOut) {
         // Its attempt stays counted: the next handler must know it was started before.
         await Promise.all(

@@ -23,6 +23,7 @@ import { runAttempt, type AttemptDeps, type BullData, type Running } from "./red
 import { createRedisStore, type Dispatch, type RedisStore } from "./redis-store.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
+import { checkProcessCall, settledWithin } from "./process-limits.js";
 
 export interface RedisQueueOptions extends RedisConnectionSettings {
   url: string;
@@ -245,10 +246,7 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
     },
 
     process(jobHandler, concurrency) {
-      if (handler) throw new Error("process() was already called on this queue");
-      if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
-      }
+      checkProcessCall(handler !== undefined, concurrency, "queue");
       handler = jobHandler;
       // BullMQ duplicates this client for its blocking fetch; we close it after the worker.
       workerClient = new Redis(url, redisWorkerOptions(options));
@@ -307,12 +305,7 @@ export function createRedisQueue(options: RedisQueueOptions): RedisQueue {
       for (const timer of timers) clearInterval(timer);
       if (worker) {
         const stopping = worker.close();
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = await Promise.race([
-          stopping.then(() => false),
-          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
-        ]);
-        clearTimeout(timer);
+        const timedOut = !(await settledWithin(stopping, graceMs));
         if (timedOut) {
           await Promise.all([...running].map(([id, entry]) => handBack(id, entry)));
           // Handlers that honour the signal end now; one that does not is left behind.

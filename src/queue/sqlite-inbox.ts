@@ -13,6 +13,7 @@ import { backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
 import { openInboxIntake, type InboxIntake } from "./sqlite-inbox-intake.js";
 import { openSqliteInboxStore, type SqliteInboxStore } from "./sqlite-inbox-store.js";
+import { checkProcessCall, settledWithin } from "./process-limits.js";
 
 /** Handling a delivery is a few GitHub calls: retries come sooner than a job's. */
 export const INBOX_RETRY: RetryPolicy = {
@@ -160,10 +161,7 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
     },
 
     process(inboxHandler, inboxConcurrency) {
-      if (handler) throw new Error("process() was already called on this inbox");
-      if (!Number.isInteger(inboxConcurrency) || inboxConcurrency < 1) {
-        throw new Error(`concurrency must be a positive integer, got ${inboxConcurrency}`);
-      }
+      checkProcessCall(handler !== undefined, inboxConcurrency, "inbox");
       handler = inboxHandler;
       concurrency = inboxConcurrency;
       const released = store.releaseOwners(isDeadLocalOwner);
@@ -195,12 +193,7 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
       if (closed) return;
       closing = true;
       for (const timer of timers) clearInterval(timer);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        Promise.all(running.values()).then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
-      ]);
-      clearTimeout(timer);
+      const timedOut = !(await settledWithin(Promise.all(running.values()), graceMs));
       if (timedOut) {
         // Its attempt stays counted: the next handler must know it was started before.
         for (const id of running.keys()) {

@@ -11,6 +11,7 @@ import type { EnqueueResult, Job, JobHandler, JobQueue, Logger } from "../core/i
 import { isDeadLocalOwner, ownerId } from "./lease-owner.js";
 import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { openSqliteStore, type SqliteStore, type StoredJob } from "./sqlite-store.js";
+import { checkProcessCall, settledWithin } from "./process-limits.js";
 
 export const DELIVERY_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 
@@ -163,10 +164,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): SqliteQueue {
     },
 
     process(jobHandler, jobConcurrency) {
-      if (handler) throw new Error("process() was already called on this queue");
-      if (!Number.isInteger(jobConcurrency) || jobConcurrency < 1) {
-        throw new Error(`concurrency must be a positive integer, got ${jobConcurrency}`);
-      }
+      checkProcessCall(handler !== undefined, jobConcurrency, "queue");
       handler = jobHandler;
       concurrency = jobConcurrency;
       const released = store.releaseOwners(isDeadLocalOwner);
@@ -201,12 +199,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): SqliteQueue {
       if (poller) clearInterval(poller);
       if (pruner) clearInterval(pruner);
       const all = Promise.all([...running.values()].map((r) => r.settled));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        all.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
-      ]);
-      clearTimeout(timer);
+      const timedOut = !(await settledWithin(all, graceMs));
       if (timedOut) {
         for (const [id, entry] of running) {
           store.settle(id, owner, { state: "waiting", handBack: true });
