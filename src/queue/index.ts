@@ -7,6 +7,7 @@ export {
 } from "./sqlite-queue.js";
 export {
   DEFAULT_RETRY,
+  INBOX_RETRY,
   backoffDelay,
   isRetryable,
   shouldRetry,
@@ -14,12 +15,7 @@ export {
 } from "./retry-policy.js";
 export { decide, type ActiveJob } from "./fold-policy.js";
 export { INBOX_FILE, QUEUE_FILE, openInbox, openQueue, type QueueSettings } from "./from-env.js";
-export {
-  INBOX_RETRY,
-  createSqliteInbox,
-  type SqliteInbox,
-  type SqliteInboxOptions,
-} from "./sqlite-inbox.js";
+export { createSqliteInbox, type SqliteInbox, type SqliteInboxOptions } from "./sqlite-inbox.js";
 export { isDeadLocalOwner, ownerId } from "./lease-owner.js";
 export {
   RedisUnavailableError,
@@ -35,7 +31,6 @@ export type { RedisJobRecord, RedisJobState, RedisStore } from "./redis-store.js
 export { closeRedisClient, ownRedisClient } from "./redis-lifecycle.js";
 export {
   REDIS_INBOX_PREFIX,
-  REDIS_INBOX_RETRY,
   createRedisInbox,
   type RedisInbox,
   type RedisInboxOptions,

@@ -1,4 +1,22 @@
-/** What every queue and inbox adapter checks when it starts, and waits for when it stops. */
+/** What every queue and inbox adapter takes, checks when it starts, and waits for when it stops. */
+import type { Logger } from "../core/index.js";
+import type { RetryPolicy } from "./retry-policy.js";
+
+/** The lease, retry and shutdown settings the four durable adapters share. */
+export interface LeasedWorkOptions {
+  logger?: Logger;
+  /** A worker that stops renewing loses its work after this long. */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** How often stored work is looked for (another process's, a retry now due). */
+  pollMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** How long close() lets work in flight finish before handing it back. */
+  graceMs?: number;
+  /** Delivery ids (and finished jobs) are remembered this long (at least 3 days). */
+  retentionMs?: number;
+  random?: () => number;
+}
 
 /** `process()` may be called once, with a positive whole concurrency. */
 export function checkProcessCall(

@@ -10,41 +10,23 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { PatchsmithError, silentLogger } from "../core/index.js";
-import type { Inbox, InboxDelivery, InboxHandler, Logger } from "../core/index.js";
+import type { Inbox, InboxDelivery, InboxHandler } from "../core/index.js";
 import { redactRedisUrl, redisCall } from "./redis-connection.js";
 import { closeRedisClient, ownRedisClient, urlOfClient } from "./redis-lifecycle.js";
 import { inboxScripts, STATE_KEYS } from "./redis-inbox-scripts.js";
-import { backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
+import { INBOX_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
-import { checkProcessCall, settledWithin } from "./process-limits.js";
-
-/** Handling a delivery is a few GitHub calls: retries come sooner than a job's. */
-export const REDIS_INBOX_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 2_000,
-  maxDelayMs: 5 * 60_000,
-};
+import { checkProcessCall, type LeasedWorkOptions, settledWithin } from "./process-limits.js";
 
 export const REDIS_INBOX_PREFIX = "{patchsmith:inbox}";
 
-export interface RedisInboxOptions {
+export interface RedisInboxOptions extends LeasedWorkOptions {
   /** REDIS_URL; the inbox then owns (and closes) its client. */
   url?: string;
   /** A client to use instead (its owner closes it). */
   client?: Redis;
-  logger?: Logger;
   /** Key prefix; inboxes with the same prefix on the same Redis share their deliveries. */
   prefix?: string;
-  leaseMs?: number;
-  heartbeatMs?: number;
-  /** How often Redis is asked for work (another process's deliveries, a retry now due). */
-  pollMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** How long close() lets deliveries in flight finish before handing them back. */
-  graceMs?: number;
-  /** Delivery ids are remembered this long (at least 3 days). */
-  retentionMs?: number;
-  random?: () => number;
 }
 
 export type RedisInbox = Inbox & {
@@ -65,7 +47,7 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
   const pollMs = options.pollMs ?? 250;
   const graceMs = options.graceMs ?? 10_000;
   const retentionMs = Math.max(options.retentionMs ?? DELIVERY_RETENTION_MS, DELIVERY_RETENTION_MS);
-  const retry: RetryPolicy = { ...REDIS_INBOX_RETRY, ...options.retry };
+  const retry: RetryPolicy = { ...INBOX_RETRY, ...options.retry };
   const prefix = options.prefix ?? REDIS_INBOX_PREFIX;
   const key = (name: string) => `${prefix}:${name}`;
   const stateKeys = STATE_KEYS.map(key);

@@ -41,3 +41,10 @@ export function backoffDelay(
 export function shouldRetry(error: unknown, attempt: number, policy: RetryPolicy): boolean {
   return attempt < policy.maxAttempts && isRetryable(error);
 }
+
+/** Handling a delivery is a few GitHub calls: retries come sooner than a job's. Both inboxes. */
+export const INBOX_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 2_000,
+  maxDelayMs: 5 * 60_000,
+};

@@ -7,22 +7,15 @@
  * lease runs out (at once, when it ran on this machine and a new process starts here).
  */
 import { PatchsmithError, silentLogger } from "../core/index.js";
-import type { Inbox, InboxDelivery, InboxHandler, Logger } from "../core/index.js";
+import type { Inbox, InboxDelivery, InboxHandler } from "../core/index.js";
 import { isDeadLocalOwner, ownerId } from "./lease-owner.js";
-import { backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
+import { INBOX_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
 import { openInboxIntake, type InboxIntake } from "./sqlite-inbox-intake.js";
 import { openSqliteInboxStore, type SqliteInboxStore } from "./sqlite-inbox-store.js";
-import { checkProcessCall, settledWithin } from "./process-limits.js";
+import { checkProcessCall, type LeasedWorkOptions, settledWithin } from "./process-limits.js";
 
-/** Handling a delivery is a few GitHub calls: retries come sooner than a job's. */
-export const INBOX_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 2_000,
-  maxDelayMs: 5 * 60_000,
-};
-
-export interface SqliteInboxOptions {
+export interface SqliteInboxOptions extends LeasedWorkOptions {
   /** The database file (created with its directory). */
   file: string;
   /** false: write new deliveries on this thread (default: a writer thread when compiled). */
@@ -32,18 +25,7 @@ export interface SqliteInboxOptions {
    * none). Default true: it starts now, so the first webhook does not wait for it.
    */
   storesDeliveries?: boolean;
-  logger?: Logger;
-  leaseMs?: number;
-  heartbeatMs?: number;
-  /** How often stored deliveries are looked for (another process's, a retry that is due). */
-  pollMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** How long close() lets deliveries in flight finish before handing them back. */
-  graceMs?: number;
-  /** Delivery ids are remembered this long (at least 3 days). */
-  retentionMs?: number;
   now?: () => number;
-  random?: () => number;
 }
 
 export type SqliteInbox = Inbox & {

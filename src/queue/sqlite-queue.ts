@@ -7,28 +7,18 @@
  * period and hands the rest back.
  */
 import { CancelledError, PatchsmithError, silentLogger } from "../core/index.js";
-import type { EnqueueResult, Job, JobHandler, JobQueue, Logger } from "../core/index.js";
+import type { EnqueueResult, Job, JobHandler, JobQueue } from "../core/index.js";
 import { isDeadLocalOwner, ownerId } from "./lease-owner.js";
 import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { openSqliteStore, type SqliteStore, type StoredJob } from "./sqlite-store.js";
-import { checkProcessCall, settledWithin } from "./process-limits.js";
+import { checkProcessCall, type LeasedWorkOptions, settledWithin } from "./process-limits.js";
 
 export const DELIVERY_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 
-export interface SqliteQueueOptions {
+export interface SqliteQueueOptions extends LeasedWorkOptions {
   /** The database file (created with its directory); ":memory:" for a throwaway one. */
   file: string;
-  logger?: Logger;
-  leaseMs?: number;
-  heartbeatMs?: number;
-  pollMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** How long close() lets running jobs finish before handing them back. */
-  graceMs?: number;
-  /** Finished jobs and delivery ids are kept this long (at least 3 days). */
-  retentionMs?: number;
   now?: () => number;
-  random?: () => number;
 }
 
 export type SqliteQueue = JobQueue &
