@@ -15,6 +15,9 @@ import { openInboxIntake, type InboxIntake } from "./sqlite-inbox-intake.js";
 import { openSqliteInboxStore, type SqliteInboxStore } from "./sqlite-inbox-store.js";
 import { checkProcessCall, type LeasedWorkOptions, settledWithin } from "./process-limits.js";
 
+/** How often the processor copies the inbox's WAL into its database file. */
+const CHECKPOINT_EVERY_MS = 1_000;
+
 export interface SqliteInboxOptions extends LeasedWorkOptions {
   /** The database file (created with its directory). */
   file: string;
@@ -156,7 +159,12 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
       beat.unref();
       const pruner = setInterval(() => store.prune(retentionMs), 60 * 60 * 1000);
       pruner.unref();
-      timers.push(beat, pruner);
+      // The intake does not checkpoint on its commits (sqlite-inbox-intake.ts): this does.
+      const checkpointer = setInterval(() => {
+        if (!closed) store.checkpoint();
+      }, CHECKPOINT_EVERY_MS);
+      checkpointer.unref();
+      timers.push(beat, pruner, checkpointer);
       pump();
     },
 
