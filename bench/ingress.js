@@ -27,7 +27,7 @@ const INSTALLATION = 4711;
 const REPO_CONFIG = Buffer.from(
   "quotas:\n  perUserPerHour: 1000\n  perRepoPerHour: 10000\n",
 ).toString("base64");
-const USAGE = `usage: npm run build && npm run bench:ingress -- [--rates 50,100,200] [--seconds 5] [--rounds 1] [--warmup 2] [--json] [--profile]`;
+const USAGE = `usage: npm run build && npm run bench:ingress -- [--rates 50,100,200] [--seconds 5] [--rounds 1] [--warmup 2] [--burst] [--json] [--profile]`;
 
 if (process.argv[2] === "--child") await child(process.argv.slice(3));
 else if (process.argv[2] === "--github") await githubProcess();
@@ -54,6 +54,10 @@ async function child([variant, githubUrl, dataDir, redisUrl]) {
       throttle: { ...o.throttle, enabled: false },
     })),
   };
+  // As `patchsmith serve` sets it up: the Probot that stores deliveries builds no client per event.
+  const ingress =
+    variant === "bare" ? undefined : await import(path.join(root, "dist", "ingress.js"));
+  if (ingress) probotOptions.Octokit = ingress.withoutEventClients(probotOptions.Octokit);
   const probot = new Probot(probotOptions);
   // Where the time goes: how long the event loop was blocked, and how long a put took.
   const { monitorEventLoopDelay, createHistogram } = await import("node:perf_hooks");
@@ -66,7 +70,7 @@ async function child([variant, githubUrl, dataDir, redisUrl]) {
   let appFn = () => {};
   if (variant !== "bare") {
     const dist = (file) => import(path.join(root, "dist", file));
-    const { createIngressApp } = await dist("ingress.js");
+    const { createIngressApp } = ingress;
     const { pokingOnPut, startInboxProcessorThread } = await dist("inbox-thread.js");
     const queues = await dist("queue/index.js");
     const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -314,7 +318,7 @@ async function redisFor() {
   return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill("SIGKILL") };
 }
 
-async function load(port, rate, seconds, counters, run) {
+async function load(port, rate, seconds, counters, run, burst = false) {
   const autocannon = require("autocannon");
   const { labeled, opened, comment } = payloads();
   const sign = (body) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
@@ -363,11 +367,12 @@ async function load(port, rate, seconds, counters, run) {
   };
   // autocannon paces a rate per connection and per second: a connection sends its share for
   // the second back to back, then waits for the next tick, and all connections tick together.
-  // One instance with 20 connections would thus send bursts of 20 at once each second rather
-  // than `rate` deliveries a second. So: 20 single-connection instances whose ticks are spread
-  // over the second. And each answer is timed once, as it came (autocannon's own histogram
-  // adds synthetic samples for coordinated omission, against a 1 ms interval here).
-  const instances = Math.min(CONNECTIONS, rate);
+  // One instance with 20 connections thus sends bursts of 20 at once each second (--burst:
+  // a flurry of deliveries, the harsher case) rather than `rate` deliveries a second. The
+  // default, steady: 20 single-connection instances whose ticks are spread over the second.
+  // Either way each answer is timed once, as it came (autocannon's own histogram adds
+  // synthetic samples for coordinated omission, against a 1 ms interval here).
+  const instances = burst ? 1 : Math.min(CONNECTIONS, rate);
   const latencies = [];
   let requests = 0;
   let failures = 0;
@@ -376,12 +381,12 @@ async function load(port, rate, seconds, counters, run) {
     const share = Math.floor(rate / instances) + (i < rate % instances ? 1 : 0);
     runs.push(
       new Promise((resolve, reject) => {
-        setTimeout(
+        globalThis.setTimeout(
           () => {
             const instance = autocannon(
               {
                 url: `http://127.0.0.1:${port}`,
-                connections: 1,
+                connections: burst ? CONNECTIONS : 1,
                 overallRate: share,
                 duration: seconds,
                 requests: [
@@ -411,8 +416,10 @@ async function load(port, rate, seconds, counters, run) {
   latencies.sort((a, b) => a - b);
   const at = (p) =>
     latencies.length
-      ? Math.round(
-          latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)],
+      ? Number(
+          latencies[
+            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
+          ].toFixed(1),
         )
       : 0;
   return {
@@ -437,6 +444,7 @@ async function parent(args) {
   const seconds = Number(opt("--seconds", "5"));
   const rounds = Number(opt("--rounds", "1"));
   const warmup = Number(opt("--warmup", "2"));
+  const burst = args.includes("--burst");
   const github = await startGitHub();
   const githubUrl = github.url;
   const redis = await redisFor();
@@ -475,6 +483,7 @@ async function parent(args) {
             seconds,
             counters.get(variant),
             `${variant}-${round}-${rate}`,
+            burst,
           );
           const diagnostics = await (
             await globalThis.fetch(`http://127.0.0.1:${port}/__diagnostics`)
@@ -542,7 +551,7 @@ async function parent(args) {
     return;
   }
   console.log(
-    `${rounds} round(s) of ${seconds} s per rate and variant, after ${warmup} s of warm-up${rounds > 1 ? "; medians over the rounds" : ""}`,
+    `${rounds} round(s) of ${seconds} s per rate and variant, ${burst ? "in bursts of " + CONNECTIONS + " at each second" : "steady"}, after ${warmup} s of warm-up${rounds > 1 ? "; medians over the rounds" : ""}`,
   );
   console.log("variant     rate  req/s  p50ms  p99ms  p99/bare  non-2xx  loop-p99ms  put-p99ms");
   for (const r of summary) {

@@ -30,6 +30,34 @@ export function isHandledEvent(name: string, payload: unknown): boolean {
   return typeof action === "string" && HANDLED_EVENTS.has(`${name}.${action}`);
 }
 
+// The shape of an Octokit class as Probot takes it: any constructor, instances with auth().
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type OctokitClass = abstract new (...args: any[]) => { auth: (options?: unknown) => unknown };
+
+/**
+ * The Octokit class for the Probot that serves webhooks. For every event with handlers,
+ * Probot builds an installation client with all its plugins (context.octokit): about 0.3 ms
+ * and its garbage per delivery, on the event loop that answers GitHub, for a client the
+ * ingress never calls (the processor makes the GitHub calls, with clients of its own). So an
+ * event's client here is one unauthenticated client made once; app.auth() and every other
+ * client of this class are as before.
+ */
+export function withoutEventClients<C extends OctokitClass>(Base: C): C {
+  let eventClient: unknown;
+  abstract class IngressOctokit extends Base {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      super(...args);
+      const auth = this.auth;
+      this.auth = (options?: unknown) =>
+        (options as { type?: unknown } | undefined)?.type === "event-octokit"
+          ? Promise.resolve((eventClient ??= new (Base as unknown as new () => unknown)()))
+          : auth(options);
+    }
+  }
+  return IngressOctokit;
+}
+
 export function createIngressApp(deps: IngressDependencies): ApplicationFunction {
   const now = deps.now ?? Date.now;
   return (app: Probot) => {

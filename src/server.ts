@@ -12,7 +12,7 @@ import {
   startInboxProcessorThread,
   type InboxProcessorHandle,
 } from "./inbox-thread.js";
-import { createIngressApp } from "./ingress.js";
+import { createIngressApp, withoutEventClients } from "./ingress.js";
 import type { Env } from "./config/index.js";
 import { probotEnv } from "./config/index.js";
 import type { Inbox, Job, JobQueue, Logger } from "./core/index.js";
@@ -47,7 +47,8 @@ export async function startServer(env: Env, options: ServeOptions = {}): Promise
   const inboxPending = async () => (inbox ? inbox.pending() : 0);
   const prometheus = createPrometheusMetrics({ queueDepth, inboxPending, defaultMetrics: true });
   const throttle = githubThrottle(env.REDIS_URL);
-  const probotOptions = { Octokit: throttle.Octokit, env: probotEnv() };
+  // Webhooks are only stored here: no client per event (see withoutEventClients).
+  const probotOptions = { Octokit: withoutEventClients(throttle.Octokit), env: probotEnv() };
   const server = await run(async (app: Probot, appOptions) => {
     log = app.log;
     appOptions.addHandler(

@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JobQueue } from "../../src/core/index.js";
 import { silentLogger } from "../../src/core/index.js";
 import { startInboxProcessor } from "../../src/inbox-processor.js";
-import { createIngressApp } from "../../src/ingress.js";
+import { createIngressApp, withoutEventClients } from "../../src/ingress.js";
 import { createPrometheusMetrics } from "../../src/metrics/index.js";
 import {
   createSqliteInbox,
@@ -59,7 +59,9 @@ async function startProcess(
     graceMs: options.graceMs ?? 5_000,
   });
   const queue = createSqliteQueue({ file: path.join(dir, "queue.sqlite") });
-  const ingress = new Probot(testProbotOptions());
+  // As `patchsmith serve` sets it up (src/server.ts).
+  const base = testProbotOptions();
+  const ingress = new Probot({ ...base, Octokit: withoutEventClients(base.Octokit) });
   const middleware = await createNodeMiddleware(createIngressApp({ inbox }), { probot: ingress });
   const server: Server = createServer((req, res) => {
     void middleware(req, res, () => res.writeHead(404).end());
@@ -128,6 +130,52 @@ function accepted(bodies: string[], options: { delayMs?: number; commentId?: num
 }
 
 const is2xx = (status: number) => status >= 200 && status < 300;
+
+describe("the ingress Probot's clients", () => {
+  /** Deliveries stored through a Probot built on `wrap(Counting)`; how many clients it made. */
+  async function clientsMadeFor(
+    wrap: (c: ReturnType<typeof testProbotOptions>["Octokit"]) => typeof c,
+    deliveries: number,
+  ) {
+    let made = 0;
+    const Base = testProbotOptions().Octokit;
+    class Counting extends Base {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      constructor(...args: any[]) {
+        super(...args);
+        made++;
+      }
+    }
+    const inbox = createSqliteInbox({ file: path.join(dir, `inbox-${deliveries}.sqlite`) });
+    closers.push(() => inbox.close());
+    const probot = new Probot({ ...testProbotOptions(), Octokit: wrap(Counting) });
+    const middleware = await createNodeMiddleware(createIngressApp({ inbox }), { probot });
+    const server: Server = createServer((req, res) => {
+      void middleware(req, res, () => res.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+    const before = made;
+    for (let n = 0; n < deliveries; n++)
+      expect(is2xx((await post(url, `c-${n}`)).status)).toBe(true);
+    expect(await inbox.pending()).toBe(deliveries);
+    return { made: made - before, probot };
+  }
+
+  it("builds no GitHub client per delivery; app.auth() still gives a working installation client", async () => {
+    // Probot's default: a client per event.
+    expect((await clientsMadeFor((c) => c, 5)).made).toBe(5);
+    const { made, probot } = await clientsMadeFor(withoutEventClients, 5);
+    expect(made).toBe(1); // the one unauthenticated client all events share
+    gh.installationToken(INSTALLATION);
+    gh.api().get(`${REPO}/issues/1`).reply(200, { number: 1 });
+    const installation = (await probot.auth(INSTALLATION)) as unknown as {
+      request: (route: string) => Promise<{ data: { number: number } }>;
+    };
+    expect((await installation.request(`GET ${REPO}/issues/1`)).data.number).toBe(1);
+  });
+});
 
 describe("acknowledge first, handle after", () => {
   it("answers 2xx long before a slow GitHub answers; the job and its status comment come after", async () => {
