@@ -3,8 +3,9 @@
 // adapter, beside a bare Probot app that does nothing, in the same run. Each variant runs in
 // its own process on loopback, as `patchsmith serve` does: the ingress app stores the delivery
 // in the inbox and answers; the inbox processor (createApp on an internal Probot) makes the
-// GitHub calls after the answer, in the same process. GitHub is a local fake HTTP server
-// (installation token, permission, reactions, comments, contents 404), never the internet.
+// GitHub calls after the answer, in the same process. GitHub is a local fake HTTP server in
+// a process of its own (installation token, permission, reactions, comments, contents 404),
+// never the internet. The load is steady by default, or bursts of 20 with --burst.
 // A quarter of the deliveries are triggers (the label, each on its own issue); one trigger in
 // ten is sent again with the same delivery id (a redelivery). After each variant, once the
 // processor has drained: lost = triggers acknowledged with a 2xx that have no job; doubled =

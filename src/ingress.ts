@@ -36,8 +36,8 @@ type OctokitClass = abstract new (...args: any[]) => { auth: (options?: unknown)
 
 /**
  * The Octokit class for the Probot that serves webhooks. For every event with handlers,
- * Probot builds an installation client with all its plugins (context.octokit): about 0.3 ms
- * and its garbage per delivery, on the event loop that answers GitHub, for a client the
+ * Probot builds an installation client with all its plugins (context.octokit): about 0.5 ms
+ * and its garbage per delivery in the bench's profile, on the event loop that answers GitHub, for a client the
  * ingress never calls (the processor makes the GitHub calls, with clients of its own). So an
  * event's client here is one unauthenticated client made once; app.auth() and every other
  * client of this class are as before.

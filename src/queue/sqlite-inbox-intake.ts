@@ -55,6 +55,7 @@ export function openIntakeDatabase(file: string): {
   close(): void;
 } {
   const db = new Database(file);
+  // Waiting is SQLite's while the connection is set up (WAL mode may need a lock), ours after.
   db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");

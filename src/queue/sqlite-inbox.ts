@@ -161,7 +161,13 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
       pruner.unref();
       // The intake does not checkpoint on its commits (sqlite-inbox-intake.ts): this does.
       const checkpointer = setInterval(() => {
-        if (!closed) store.checkpoint();
+        if (closed) return;
+        try {
+          store.checkpoint();
+        } catch (error) {
+          // The next one tries again; until then the WAL only grows.
+          logger.warn({ err: String(error) }, "inbox checkpoint failed");
+        }
       }, CHECKPOINT_EVERY_MS);
       checkpointer.unref();
       timers.push(beat, pruner, checkpointer);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PatchsmithError } from "../../../src/core/index.js";
 import type { InboxDelivery } from "../../../src/core/index.js";
 import { createSqliteInbox, openInbox, type SqliteInbox } from "../../../src/queue/index.js";
@@ -190,6 +190,17 @@ describe("createSqliteInbox", () => {
     second.process(async (_d, context) => void attempts.push(context.attempt), 1);
     await second.drain();
     expect(attempts).toEqual([2]);
+  });
+
+  it("while processing, checkpoints the WAL every second (the intake's commits do not)", async () => {
+    const inbox = make();
+    const checkpoint = vi.spyOn(inbox.store, "checkpoint");
+    expect(await inbox.put(delivery(1))).toBe("stored");
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(checkpoint).not.toHaveBeenCalled(); // storing alone never checkpoints
+    inbox.process(async () => undefined, 1);
+    await until(() => checkpoint.mock.calls.length > 0, 3_000);
+    expect(checkpoint.mock.results[0]).toMatchObject({ type: "return" });
   });
 
   it("put() after close throws (the webhook then answers 5xx)", async () => {
