@@ -32,7 +32,7 @@ try {
     if (message.type === "poke") processor.poke();
     else if (message.type === "drain")
       void processor.drain().then(() => port.postMessage({ type: "drained", id: message.id }));
-    else
+    else if (message.type === "close")
       // Octokit's pooled sockets would keep the thread alive: it ends here.
       void processor.close().then(
         () => process.exit(0),

@@ -111,38 +111,120 @@ function entryUrl(): URL | undefined {
 type FromThread =
   { type: "ready" } | { type: "drained"; id: number } | { type: "failed"; error: string };
 
+export interface ProcessorThreadOptions {
+  logger: Logger;
+  /** The environment the thread's Probot reads (default: this process's). */
+  env?: Record<string, string>;
+  /** The thread's module (default: the compiled inbox-thread-entry.js); tests wrap it. */
+  entry?: URL;
+  /** The first wait before a stopped thread is started again (default 1 s); it doubles. */
+  restartDelayMs?: number;
+}
+
+const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 60_000;
+/** A thread that ran this long before it stopped is started again after the first wait. */
+const STABLE_MS = 60_000;
+
 /**
  * Starts the processor on its own thread (or inline from the .ts sources); resolves once it
- * is handling deliveries. `env`: the environment the thread's Probot reads (default: this
- * process's).
+ * is handling deliveries, and rejects when the first thread cannot start.
+ *
+ * A thread that stops later (an uncaught exception in a library's callback ends a worker
+ * thread, not the process) is started again, after 1 s, then 2, 4 ... up to 60 s while it
+ * keeps failing: the server goes on answering and storing, and without this nothing would
+ * handle what it stores until the process restarts. The new thread picks up what is
+ * waiting; a delivery the stopped thread held goes back to the inbox when its lease ends.
  */
 export async function startInboxProcessorThread(
   settings: InboxThreadSettings,
-  options: { logger: Logger; env?: Record<string, string> },
+  options: ProcessorThreadOptions,
 ): Promise<InboxProcessorHandle> {
-  const url = entryUrl();
+  const url = options.entry ?? entryUrl();
   if (!url) {
     const inline = await startProcessorFromSettings(settings, options.logger);
     return { ...inline, mode: "inline" };
   }
-  const worker = new Worker(url, {
-    workerData: settings,
-    ...(options.env ? { env: options.env } : {}),
-  });
+  const { logger } = options;
+  const firstDelay = options.restartDelayMs ?? RESTART_DELAY_MS;
+  let delay = firstDelay;
+  let current: Worker | undefined;
+  let starting: Promise<Worker> | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let closing = false;
+  // Drains asked for and not answered: sent again to a thread started after a stop.
   const drains = new Map<number, () => void>();
   let nextDrain = 0;
-  await new Promise<void>((resolve, reject) => {
-    worker.on("message", (message: FromThread) => {
-      if (message.type === "ready") resolve();
-      else if (message.type === "failed") reject(new Error(message.error));
-      else drains.get(message.id)?.();
+
+  const startThread = (): Promise<Worker> =>
+    new Promise<Worker>((resolve, reject) => {
+      const worker = new Worker(url, {
+        workerData: settings,
+        ...(options.env ? { env: options.env } : {}),
+      });
+      const startedAt = Date.now();
+      let ready = false;
+      worker.on("message", (message: FromThread) => {
+        if (message.type === "ready") {
+          ready = true;
+          resolve(worker);
+        } else if (message.type === "failed") reject(new Error(message.error));
+        else drains.get(message.id)?.();
+      });
+      worker.on("error", (error) => {
+        if (ready) logger.error({ err: error.message }, "the inbox processor thread failed");
+        else reject(error);
+      });
+      worker.once("exit", (code) => {
+        if (!ready) {
+          reject(new Error(`the inbox processor thread exited (${code})`));
+          return;
+        }
+        if (current === worker) current = undefined;
+        if (closing) return;
+        if (Date.now() - startedAt >= STABLE_MS) delay = firstDelay;
+        logger.error(
+          { exitCode: code, restartInMs: delay },
+          "the inbox processor thread stopped; it will be started again",
+        );
+        scheduleRestart();
+      });
     });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the inbox processor thread exited (${code})`)));
-  });
-  worker.on("error", (error) =>
-    options.logger.error({ err: error.message }, "the inbox processor thread failed"),
-  );
+
+  const scheduleRestart = () => {
+    const wait = delay;
+    delay = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      starting = startThread();
+      starting.then(
+        (worker) => {
+          starting = undefined;
+          if (closing) return;
+          current = worker;
+          logger.info("the inbox processor thread is running again");
+          for (const id of drains.keys()) worker.postMessage({ type: "drain", id });
+        },
+        (error: unknown) => {
+          starting = undefined;
+          if (closing) return;
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error), restartInMs: delay },
+            "the inbox processor thread did not start again",
+          );
+          scheduleRestart();
+        },
+      );
+    }, wait);
+  };
+
+  const closeThread = async (worker: Worker) => {
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.postMessage({ type: "close" });
+    await exited;
+  };
+
+  current = await startThread();
   return {
     mode: "thread",
     drain() {
@@ -152,14 +234,16 @@ export async function startInboxProcessorThread(
           drains.delete(id);
           resolve();
         });
-        worker.postMessage({ type: "drain", id });
+        current?.postMessage({ type: "drain", id });
       });
     },
-    poke: () => worker.postMessage({ type: "poke" }),
+    // While no thread runs, the next one looks at what is waiting when it starts.
+    poke: () => current?.postMessage({ type: "poke" }),
     async close() {
-      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-      worker.postMessage({ type: "close" });
-      await exited;
+      closing = true;
+      clearTimeout(restartTimer);
+      const worker = current ?? (await starting?.catch(() => undefined));
+      if (worker) await closeThread(worker);
     },
   };
 }

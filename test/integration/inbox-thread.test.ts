@@ -5,13 +5,13 @@
  * (nock cannot see into a thread). Deliveries stored while no processor ran are handled when
  * one starts, once.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/core/index.js";
+import { silentLogger, type Logger } from "../../src/core/index.js";
 import type * as InboxThreadModule from "../../src/inbox-thread.js";
 import type * as QueueModule from "../../src/queue/index.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github-server.js";
@@ -99,6 +99,70 @@ describe("the inbox threads of patchsmith serve", () => {
     expect(queue.store.all().map((j) => [j.id, j.job.statusCommentId])).toEqual([
       ["Codertocat/Hello-World#1@t-1", status[0]!.id],
     ]);
+    await queue.close();
+  });
+
+  it("a processor thread that stops is started again, and handles what is stored next", async () => {
+    const queues = await load<typeof QueueModule>("queue/index.js");
+    const threads = await load<typeof InboxThreadModule>("inbox-thread.js");
+    writeFileSync(path.join(dir, "crash-on-poke"), "");
+    const logged: { level: "info" | "error"; msg: string }[] = [];
+    const record =
+      (level: "info" | "error") =>
+      (obj: object | string, msg?: string): void =>
+        void logged.push({ level, msg: typeof obj === "string" ? obj : (msg ?? "") });
+    const logger: Logger = {
+      debug() {},
+      info: record("info"),
+      warn() {},
+      error: record("error"),
+      child: () => logger,
+    };
+    const processor = await threads.startInboxProcessorThread(
+      {
+        dataDir: dir,
+        botLogin: "patchsmith[bot]",
+        concurrency: 2,
+        logLevel: "silent",
+        githubBaseUrl: github.url,
+        githubThrottling: false,
+      },
+      {
+        logger,
+        env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testPrivateKey(), LOG_LEVEL: "silent" },
+        entry: pathToFileURL(
+          path.resolve(import.meta.dirname, "../fixtures/inbox-thread-crashing.mjs"),
+        ),
+        restartDelayMs: 50,
+      },
+    );
+    processor.poke(); // the thread crashes
+    // Asked while no thread runs: answered by the thread started again.
+    const drained = processor.drain();
+    await expect
+      .poll(() => logged.map((l) => l.msg), { timeout: 10_000 })
+      .toContain("the inbox processor thread is running again");
+    await drained;
+    expect(logged).toContainEqual({
+      level: "error",
+      msg: "the inbox processor thread stopped; it will be started again",
+    });
+
+    const receiver = threads.pokingOnPut(
+      queues.openInbox({ dataDir: dir, logger: silentLogger }),
+      () => processor,
+    );
+    expect(await receiver.put(labeled("t-1"))).toBe("stored");
+    await processor.drain();
+    await receiver.close();
+    await processor.close();
+
+    expect(github.unexpected).toEqual([]);
+    expect(github.comments.filter((c) => c.body.includes("<!-- patchsmith:status"))).toHaveLength(
+      1,
+    );
+    const queue = queues.createSqliteQueue({ file: path.join(dir, queues.QUEUE_FILE) });
+    expect(queue.store.all().map((j) => j.id)).toEqual(["Codertocat/Hello-World#1@t-1"]);
     await queue.close();
   });
 });
