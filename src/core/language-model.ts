@@ -48,6 +48,11 @@ export interface ModelRequest {
   toolChoice?: ToolChoice;
   maxTokens: number;
   temperature?: number;
+  /**
+   * The job's: aborted on `/cancel` (or shutdown past the grace period). The call in flight
+   * is dropped, no retry follows, and generate rejects with a CancelledError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ModelResponse {

@@ -54,6 +54,8 @@ export async function reportFeedback(input: {
   diff: string;
   gateFailed?: string;
   logger?: Logger;
+  /** The job's cancel: the model call in flight is dropped. */
+  signal?: AbortSignal;
 }): Promise<FeedbackReport> {
   const logger = (input.logger ?? silentLogger).child({ stage: "feedback" });
   const prompt = await render("prompts/feedback-report.md", {
@@ -68,6 +70,7 @@ export async function reportFeedback(input: {
     tools: [reportTool],
     toolChoice: { type: "tool", name: REPORT_TOOL_NAME },
     maxTokens: 4_000,
+    ...(input.signal ? { signal: input.signal } : {}),
   });
   const call = toolCalls(response).find((c) => c.name === REPORT_TOOL_NAME);
   const parsed = call ? reportSchema.safeParse(call.input) : undefined;

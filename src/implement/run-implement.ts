@@ -77,6 +77,7 @@ export async function runImplement(input: ImplementInput): Promise<ImplementResu
       tools: [{ kind: "text-editor" }],
       toolChoice: { type: "auto" },
       maxTokens: input.maxTokens ?? 16_000,
+      ...(input.signal ? { signal: input.signal } : {}),
     });
     messages.push({ role: "assistant", content: response.content });
     const text = textOf(response).trim();

@@ -9,6 +9,7 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import {
+  CancelledError,
   ModelError,
   silentLogger,
   type LanguageModel,
@@ -98,11 +99,15 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
   async function attempt(
     params: ReturnType<typeof toAnthropicParams>,
     model: string,
+    cancel: AbortSignal | undefined,
   ): Promise<Anthropic.Messages.Message> {
     const timeout = new TimeoutSignal(timeoutMs);
     let started = false;
     try {
-      const stream = client.messages.stream(params, { signal: timeout.controller.signal });
+      const signal = cancel
+        ? AbortSignal.any([timeout.controller.signal, cancel])
+        : timeout.controller.signal;
+      const stream = client.messages.stream(params, { signal });
       stream.on("connect", () => {
         started = true;
       });
@@ -142,7 +147,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
       let message: Anthropic.Messages.Message;
       try {
         message = await withRetries(
-          () => attempt(params, model),
+          () => attempt(params, model, request.signal),
           (error) => {
             const cause = error instanceof ModelError ? error.cause : undefined;
             const headers = cause instanceof Anthropic.APIError ? cause.headers : undefined;
@@ -159,9 +164,11 @@ export function createAnthropicModel(options: AnthropicModelOptions): LanguageMo
             maxDelayMs: options.maxRetryDelayMs ?? 60_000,
             logger,
             ...(options.breaker ? { breaker: options.breaker } : {}),
+            ...(request.signal ? { signal: request.signal } : {}),
           },
         );
       } catch (error) {
+        if (error instanceof CancelledError) throw error;
         const mapped = toModelError(error, model);
         logger.warn(
           {

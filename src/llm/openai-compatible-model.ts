@@ -97,7 +97,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
 
-  async function attempt(body: Record<string, unknown>, model: string): Promise<ChatCompletion> {
+  async function attempt(
+    body: Record<string, unknown>,
+    model: string,
+    cancel: AbortSignal | undefined,
+  ): Promise<ChatCompletion> {
     let response: Response;
     try {
       response = await doFetch(url, {
@@ -107,7 +111,9 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
         },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: cancel
+          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel])
+          : AbortSignal.timeout(timeoutMs),
       });
       if (response.ok) return (await response.json()) as ChatCompletion;
     } catch (error) {
@@ -145,7 +151,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       let completion: ChatCompletion;
       try {
         completion = await withRetries(
-          () => attempt(body, model),
+          () => attempt(body, model, request.signal),
           (failure) => {
             const error = failure instanceof HttpFailure ? failure.error : undefined;
             return {
@@ -162,6 +168,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
             maxDelayMs: options.maxRetryDelayMs ?? 60_000,
             logger,
             ...(options.breaker ? { breaker: options.breaker } : {}),
+            ...(request.signal ? { signal: request.signal } : {}),
           },
         );
       } catch (error) {

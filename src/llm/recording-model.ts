@@ -83,8 +83,10 @@ export function createRecordingModel(
   return {
     name: inner.name,
     async generate(request: ModelRequest): Promise<ModelResponse> {
-      // Copied before the call: the caller keeps appending to its message arrays.
-      const asked = redactAll(structuredClone(request), redactor);
+      // Copied before the call: the caller keeps appending to its message arrays. The job's
+      // cancel signal is no part of what was asked (and cannot be copied).
+      const { signal: _signal, ...rest } = request;
+      const asked = redactAll(structuredClone(rest), redactor);
       const response = await inner.generate(request);
       cassette.exchanges.push({
         request: asked,

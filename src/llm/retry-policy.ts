@@ -5,7 +5,7 @@
  * lets the circuit breaker see every failed attempt and lets a long retry-after hand the call to
  * the next provider instead of sleeping through it.
  */
-import type { Logger } from "../core/index.js";
+import { CancelledError, type Logger } from "../core/index.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 
 /** Statuses worth another attempt: timeout, conflict, rate limit, server errors, overloaded. */
@@ -21,6 +21,8 @@ export interface RetryOptions {
   breaker?: CircuitBreaker;
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
+  /** The job's cancel: no further attempt, and the wait for one ends at once. */
+  signal?: AbortSignal;
 }
 
 /** What one failed attempt means for the next. */
@@ -57,13 +59,18 @@ export async function withRetries<T>(
   options: RetryOptions,
 ): Promise<T> {
   const sleep = options.sleep ?? defaultSleep;
+  const { signal } = options;
+  const cancelled = () => new CancelledError("model call cancelled");
   for (let n = 0; ; n++) {
+    if (signal?.aborted) throw cancelled();
     options.breaker?.assertClosed();
     try {
       const result = await attempt();
       options.breaker?.recordSuccess();
       return result;
     } catch (error) {
+      // The attempt failed because the job was cancelled: not the provider's failure.
+      if (signal?.aborted) throw cancelled();
       const failure = classify(error);
       if (!failure.retryable) throw error;
       options.breaker?.recordFailure();
@@ -82,7 +89,14 @@ export async function withRetries<T>(
         { attempt: n + 1, delayMs: delay, reason: failure.reason },
         "model call failed; retrying",
       );
-      await sleep(delay);
+      await (signal ? Promise.race([sleep(delay), abortedOf(signal)]) : sleep(delay));
     }
   }
+}
+
+/** Resolves when the signal aborts (the loop then sees it and stops). */
+function abortedOf(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
 }

@@ -178,6 +178,7 @@ export async function runFeedbackJob(job: Job, deps: PipelineDeps): Promise<JobO
       diff,
       ...(gateFailed ? { gateFailed } : {}),
       logger: log,
+      ...(deps.signal ? { signal: deps.signal } : {}),
     });
 
     phase = "publish";

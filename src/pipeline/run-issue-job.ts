@@ -250,6 +250,7 @@ async function runIssueJobInScope(job: Job, deps: PipelineDeps): Promise<JobOutc
           mode: job.mode,
           ...(job.instructions ? { instructions: safeInstructions(job.instructions) } : {}),
           logger: log,
+          ...(deps.signal ? { signal: deps.signal } : {}),
         }),
       ));
     plan = thePlan;

@@ -26,6 +26,8 @@ export interface CreatePlanInput {
   instructions?: string;
   logger?: Logger;
   maxTokens?: number;
+  /** The job's cancel: the model call in flight is dropped. */
+  signal?: AbortSignal;
 }
 
 const MAX_ATTEMPTS = 2;
@@ -59,6 +61,7 @@ export async function createPlan(input: CreatePlanInput): Promise<Plan> {
       tools: [planTool],
       toolChoice: { type: "tool", name: PLAN_TOOL_NAME },
       maxTokens: input.maxTokens ?? 8192,
+      ...(input.signal ? { signal: input.signal } : {}),
     });
     const call = toolCalls(response).find((c) => c.name === PLAN_TOOL_NAME);
     if (call) {

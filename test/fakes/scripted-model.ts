@@ -39,7 +39,9 @@ export class ScriptedModel implements LanguageModel {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const index = this.calls.length;
-    this.calls.push(structuredClone(request));
+    // The signal as it is (it cannot be copied): a test can check it is the job's.
+    const { signal, ...rest } = request;
+    this.calls.push({ ...structuredClone(rest), ...(signal ? { signal } : {}) });
     const step = this.steps[index];
     if (step === undefined) {
       throw new Error(

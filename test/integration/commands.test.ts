@@ -19,7 +19,8 @@ import type { JobOutcome } from "../../src/pipeline/index.js";
 import { createInProcessQueue } from "../../src/queue/index.js";
 import { githubForJob } from "../../src/server.js";
 import { createJobHandler } from "../../src/worker.js";
-import { anthropicReply, type AnthropicStep } from "../fakes/anthropic-nock.js";
+import nock from "nock";
+import { anthropicReply, sseBody, type AnthropicStep } from "../fakes/anthropic-nock.js";
 import { git, makeRemote, showFile, tempDir } from "../fakes/git-fixtures.js";
 import { createTestProbot, useGitHubNock, webhookExample } from "../fakes/github-nock.js";
 import { BUGGY_SUM_PROJECT, SUM_FIX, SUM_ISSUE, SUM_PLAN } from "../fakes/js-project.js";
@@ -317,6 +318,33 @@ describe("/cancel", () => {
     expect(await readdir(path.join(workDir, "jobs"))).toEqual([]);
     // /generate: 👀 and no 🚀 (it was cancelled); /cancel: 👀 🚀.
     expect(seen.reactions).toEqual(["eyes", "eyes", "rocket"]);
+  });
+});
+
+describe("/cancel during a model call", () => {
+  it("drops the call in flight: the job ends at once and no further model call is made", async () => {
+    await setup(BUGGY_SUM_PROJECT);
+    const seen = fakeGitHub();
+    mockRunReads();
+    // The plan call would be answered after 20 s.
+    const anthropic = nock("https://api.anthropic.com")
+      .post("/v1/messages")
+      .delay(20_000)
+      .reply(200, sseBody(toolUse("submit_plan", SUM_PLAN)), {
+        "content-type": "text/event-stream",
+      });
+    const asked = new Promise<void>((resolve) => anthropic.once("request", () => resolve()));
+    const started = Date.now();
+    await comment("/generate");
+    await asked;
+    await comment("/cancel");
+    await queue.drain();
+
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(outcomes.map((o) => o.outcome.status)).toEqual(["cancelled"]);
+    expect(seen.status).toContain("Nothing was pushed after the cancel");
+    expect(seen.replies.at(-1)).toContain("is cancelled");
+    expect(await readdir(path.join(workDir, "jobs"))).toEqual([]);
   });
 });
 

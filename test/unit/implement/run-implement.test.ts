@@ -89,6 +89,8 @@ describe("runImplement", () => {
       runImplement({ ...base, checkout, model, signal: controller.signal }),
     ).rejects.toMatchObject({ name: "CancelledError" });
     expect(model.calls).toHaveLength(1);
+    // The model call itself gets the job's signal: a cancel drops it in flight.
+    expect(model.calls[0]!.signal).toBe(controller.signal);
   });
 
   it("edits the checkout through view, create, str_replace and insert, and ends with the model's summary", async () => {

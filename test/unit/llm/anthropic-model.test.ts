@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  CancelledError,
   EDITOR_TOOL_NAME,
   ModelError,
   toolCalls,
@@ -9,7 +10,7 @@ import {
   type ModelRequest,
 } from "../../../src/core/index.js";
 import { createAnthropicModel, toAnthropicParams } from "../../../src/llm/index.js";
-import { anthropicReply } from "../../fakes/anthropic-nock.js";
+import { anthropicReply, sseBody } from "../../fakes/anthropic-nock.js";
 import {
   editorCall,
   response,
@@ -226,6 +227,40 @@ describe("createAnthropicModel", () => {
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).isRetryable).toBe(true);
     expect((error as ModelError).userMessage).toMatch(/retried later/);
+  });
+
+  it("drops a call in flight when the job is cancelled, and does not retry it", async () => {
+    nock(BASE)
+      .post("/v1/messages")
+      .delay(10_000)
+      .reply(200, sseBody(text("too late")), { "content-type": "text/event-stream" });
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 50);
+    const started = performance.now();
+    const error = await model()
+      .generate(request({ signal: cancel.signal }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a cancel during the wait before a retry ends the call without the retry", async () => {
+    const llm = anthropicReply(BASE, [
+      {
+        status: 529,
+        error: { type: "overloaded_error", message: "Overloaded" },
+        headers: { "retry-after-ms": "30000" },
+      },
+    ]);
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 100);
+    const started = performance.now();
+    const error = await model()
+      .generate(request({ signal: cancel.signal }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(llm.requests).toHaveLength(1);
   });
 
   it("turns a 401 into a ModelError that is not retryable and names ANTHROPIC_API_KEY", async () => {

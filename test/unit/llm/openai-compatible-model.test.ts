@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  CancelledError,
   EDITOR_TOOL_NAME,
   ModelError,
   textOf,
@@ -173,6 +174,21 @@ describe("createOpenAICompatibleModel", () => {
     const result = await model().generate(request());
     expect(result.stopReason).toBe("max_tokens");
     expect(textOf(result)).toBe("cut");
+  });
+
+  it("drops a call in flight when the job is cancelled, and does not retry it", async () => {
+    nock("http://llm.test")
+      .post("/v1/chat/completions")
+      .delay(10_000)
+      .reply(200, completion({ content: "too late" }, "stop"));
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 50);
+    const started = performance.now();
+    const error = await model()
+      .generate(request({ signal: cancel.signal }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("turns a 401 into a ModelError that is not retryable", async () => {

@@ -90,6 +90,13 @@ describe("createPlan", () => {
     expect(request.system).toContain("smallest correct change");
   });
 
+  it("gives the model call the job's cancel signal", async () => {
+    const model = new ScriptedModel([toolUse("submit_plan", goodPlan)]);
+    const cancel = new AbortController();
+    await createPlan({ model, issue, context, mode: "implement", signal: cancel.signal });
+    expect(model.calls[0]!.signal).toBe(cancel.signal);
+  });
+
   it("offers the plan schema as JSON Schema with the required fields", () => {
     expect(planTool.kind).toBe("function");
     const schema = (planTool as { inputSchema: Record<string, unknown> }).inputSchema;
