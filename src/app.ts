@@ -81,6 +81,15 @@ export interface AppDependencies {
   resumedDelivery?: (deliveryId: string) => boolean;
 }
 
+/**
+ * A reply's hidden marker: the delivery it answers. A delivery the inbox hands out again (its
+ * process died after the reply was posted and before the delivery was done) finds the reply
+ * and does not post it twice. The id is GitHub's (a GUID); anything else in it is replaced.
+ */
+export function replyMarker(deliveryId: string): string {
+  return `<!-- patchsmith:reply ${JSON.stringify({ delivery: deliveryId.replace(/[^\w.:-]/g, "_") })} -->`;
+}
+
 export function createApp(deps: AppDependencies): ApplicationFunction {
   const label = deps.label ?? DEFAULT_TRIGGER_LABEL;
   const repoConfigFor =
@@ -101,6 +110,21 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   // One job per review (and per failing CI head), whichever of its events comes first.
   const feedbackSeen = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
   const appSlug = deps.botLogin?.replace(/\[bot\]$/i, "");
+
+  /** The receiver's own reply to a delivery (a refusal, "busy"): at most one per delivery. */
+  async function postReply(
+    github: GitHub,
+    repo: RepoRef,
+    number: number,
+    deliveryId: string,
+    body: string,
+  ): Promise<void> {
+    const marker = replyMarker(deliveryId);
+    // Only a delivery handed out again can have replied already: one lookup, only then.
+    if (deps.resumedDelivery?.(deliveryId) && (await github.findComment(repo, number, marker)))
+      return;
+    await github.createComment(repo, number, `${body}\n\n${marker}`);
+  }
 
   return (app: Probot) => {
     const log: Logger = withLogRedaction(deps.logger ?? app.log, redactor);
@@ -142,9 +166,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         // A person's feedback must not vanish silently; CI fails again on the next head anyway.
         const busyKey = `${issueKey(trigger.repo, trigger.number)} ${trigger.actor.login.toLowerCase()} busy`;
         if (result === "busy" && trigger.kind !== "ci" && refusals.firstSeen(busyKey)) {
-          await github.createComment(
+          await postReply(
+            github,
             trigger.repo,
             trigger.number,
+            trigger.deliveryId,
             await render("github/reply-feedback-busy.md", { actor: trigger.actor.login }),
           );
         }
@@ -268,9 +294,11 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
       const { repo, number } = event;
       const actor = event.actor.login;
       const reply = async (template: string, data: Record<string, unknown> = {}) =>
-        github.createComment(
+        postReply(
+          github,
           repo,
           number,
+          event.deliveryId,
           await render(`github/${template}`, { actor, label, ...data }),
         );
 

@@ -14,6 +14,7 @@ import { createNodeMiddleware, Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JobQueue } from "../../src/core/index.js";
 import { silentLogger } from "../../src/core/index.js";
+import { replyMarker } from "../../src/app.js";
 import { startInboxProcessor } from "../../src/inbox-processor.js";
 import { createIngressApp, withoutEventClients } from "../../src/ingress.js";
 import { createPrometheusMetrics } from "../../src/metrics/index.js";
@@ -259,6 +260,48 @@ describe("acknowledge first, handle after", () => {
     expect(second.queue.store.all().map((j) => [j.id, j.job.statusCommentId])).toEqual([
       ["Codertocat/Hello-World#1@half-1", 7002],
     ]);
+  });
+
+  it("a process that died right after posting a refusal: handled again, the refusal is not posted twice", async () => {
+    const bodies: string[] = [];
+    const refusedBy = () => {
+      gh.installationToken(INSTALLATION);
+      gh.api()
+        .get(`${REPO}/collaborators/Codertocat/permission`)
+        .reply(200, { permission: "read", role_name: "read" });
+    };
+    refusedBy();
+    // GitHub has the reply; the process dies before it sees the answer.
+    gh.api()
+      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => {
+        bodies.push(b.body);
+        return true;
+      })
+      .delay(5_000)
+      .reply(201, { id: 7003 });
+    const first = await startProcess({ graceMs: 20 });
+    expect(is2xx((await post(first.url, "refused-1")).status)).toBe(true);
+    while (bodies.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await first.stop();
+    expect(bodies[0]).toContain("@Codertocat");
+    expect(bodies[0]).toContain(replyMarker("refused-1"));
+
+    refusedBy();
+    gh.api()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [
+        {
+          id: 7003,
+          body: bodies[0],
+          user: { login: "patchsmith[bot]", type: "Bot" },
+          created_at: "2026-01-01T00:00:00Z",
+        },
+      ]);
+    const second = await startProcess();
+    await second.inbox.drain();
+    expect(bodies).toHaveLength(1);
+    expect(second.queue.store.all()).toEqual([]);
   });
 
   it("a redelivered delivery id is a duplicate: answered 2xx, handled once", async () => {
