@@ -40,6 +40,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The processor thread's settings and environment: this test's data dir and fake GitHub. */
+const processorSettings = () => ({
+  dataDir: dir,
+  botLogin: "patchsmith[bot]",
+  concurrency: 2,
+  logLevel: "silent",
+  githubBaseUrl: github.url,
+  githubThrottling: false,
+});
+const processorEnv = () => ({
+  APP_ID: String(TEST_APP_ID),
+  PRIVATE_KEY: testPrivateKey(),
+  LOG_LEVEL: "silent",
+});
+
 const labeled = (id: string) => {
   const payload = webhookExample("issues", "labeled", 4711);
   payload.label.name = "patchsmith";
@@ -70,15 +85,8 @@ describe("the inbox threads of patchsmith serve", () => {
     expect(await receiver.put(labeled("t-1"))).toBe("stored");
     await receiver.close();
 
-    const settings = {
-      dataDir: dir,
-      botLogin: "patchsmith[bot]",
-      concurrency: 2,
-      logLevel: "silent",
-      githubBaseUrl: github.url,
-      githubThrottling: false,
-    };
-    const env = { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testPrivateKey(), LOG_LEVEL: "silent" };
+    const settings = processorSettings();
+    const env = processorEnv();
     const processor = await threads.startInboxProcessorThread(settings, {
       logger: silentLogger,
       env,
@@ -118,24 +126,14 @@ describe("the inbox threads of patchsmith serve", () => {
       error: record("error"),
       child: () => logger,
     };
-    const processor = await threads.startInboxProcessorThread(
-      {
-        dataDir: dir,
-        botLogin: "patchsmith[bot]",
-        concurrency: 2,
-        logLevel: "silent",
-        githubBaseUrl: github.url,
-        githubThrottling: false,
-      },
-      {
-        logger,
-        env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testPrivateKey(), LOG_LEVEL: "silent" },
-        entry: pathToFileURL(
-          path.resolve(import.meta.dirname, "../fixtures/inbox-thread-crashing.mjs"),
-        ),
-        restartDelayMs: 50,
-      },
-    );
+    const processor = await threads.startInboxProcessorThread(processorSettings(), {
+      logger,
+      env: processorEnv(),
+      entry: pathToFileURL(
+        path.resolve(import.meta.dirname, "../fixtures/inbox-thread-crashing.mjs"),
+      ),
+      restartDelayMs: 50,
+    });
     processor.poke(); // the thread crashes
     // Asked while no thread runs: answered by the thread started again.
     const drained = processor.drain();

@@ -130,6 +130,21 @@ function accepted(bodies: string[], options: { delayMs?: number; commentId?: num
     .reply(201, { id: options.commentId ?? 7001 });
 }
 
+/** Issue 1's comments, as a process handling a delivery again looks them up: one of ours. */
+function botCommentOnIssue(id: number, body: string) {
+  gh.api()
+    .get(`${REPO}/issues/1/comments`)
+    .query(true)
+    .reply(200, [
+      {
+        id,
+        body,
+        user: { login: "patchsmith[bot]", type: "Bot" },
+        created_at: "2026-01-01T00:00:00Z",
+      },
+    ]);
+}
+
 const is2xx = (status: number) => status >= 200 && status < 300;
 
 describe("the ingress Probot's clients", () => {
@@ -243,17 +258,7 @@ describe("acknowledge first, handle after", () => {
       .get(`${REPO}/collaborators/Codertocat/permission`)
       .reply(200, { permission: "write", role_name: "write" });
     gh.api().post(`${REPO}/issues/1/reactions`, { content: "eyes" }).reply(200, {});
-    gh.api()
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, () => [
-        {
-          id: 7002,
-          body: bodies[0],
-          user: { login: "patchsmith[bot]", type: "Bot" },
-          created_at: "2026-01-01T00:00:00Z",
-        },
-      ]);
+    botCommentOnIssue(7002, bodies[0]!);
     const second = await startProcess();
     await second.inbox.drain();
     expect(bodies).toHaveLength(1);
@@ -287,17 +292,7 @@ describe("acknowledge first, handle after", () => {
     expect(bodies[0]).toContain(replyMarker("refused-1"));
 
     refusedBy();
-    gh.api()
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, [
-        {
-          id: 7003,
-          body: bodies[0],
-          user: { login: "patchsmith[bot]", type: "Bot" },
-          created_at: "2026-01-01T00:00:00Z",
-        },
-      ]);
+    botCommentOnIssue(7003, bodies[0]!);
     const second = await startProcess();
     await second.inbox.drain();
     expect(bodies).toHaveLength(1);
