@@ -97,8 +97,12 @@ const rowOf = (delivery: InboxDelivery, now: number): IntakeRow => ({
   now,
 });
 
-export function openInboxIntake(file: string, options: { thread?: boolean } = {}): InboxIntake {
-  const url = options.thread === false ? undefined : threadUrl();
+export function openInboxIntake(
+  file: string,
+  /** `entry`: the writer thread's module (default: the compiled one beside this); tests wrap it. */
+  options: { thread?: boolean; entry?: URL } = {},
+): InboxIntake {
+  const url = options.thread === false ? undefined : (options.entry ?? threadUrl());
   return url ? threadIntake(url, file) : inlineIntake(file);
 }
 
@@ -113,49 +117,69 @@ function inlineIntake(file: string): InboxIntake {
 
 type Reply = { seq: number; stored: boolean } | { seq: number; error: string };
 
+/**
+ * A writer thread that stops (it should not; an out-of-memory thread would) fails the puts it
+ * had, which are answered 5xx and kept by GitHub as failed deliveries. The next put starts a
+ * new thread: the server does not stay unable to store until it is restarted.
+ */
 function threadIntake(url: URL, file: string): InboxIntake {
-  const worker = new Worker(url, { workerData: { file } });
-  const waiting = new Map<
-    number,
-    { resolve: (stored: boolean) => void; reject: (e: Error) => void }
-  >();
+  interface Writer {
+    worker: Worker;
+    /** Puts sent to this thread and not answered yet. */
+    waiting: Map<number, { resolve: (stored: boolean) => void; reject: (e: Error) => void }>;
+  }
+  let current: Writer | undefined;
   let seq = 0;
-  let broken: Error | undefined;
-  const failAll = (error: Error) => {
-    broken ??= error;
-    for (const pending of waiting.values()) pending.reject(error);
-    waiting.clear();
+  let closed = false;
+
+  const start = (): Writer => {
+    const writer: Writer = {
+      worker: new Worker(url, { workerData: { file } }),
+      waiting: new Map(),
+    };
+    const { worker, waiting } = writer;
+    const failAll = (error: Error) => {
+      if (current === writer) current = undefined;
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    };
+    worker.on("message", (reply: Reply) => {
+      const pending = waiting.get(reply.seq);
+      if (!pending) return;
+      waiting.delete(reply.seq);
+      if (waiting.size === 0) worker.unref();
+      if ("error" in reply) pending.reject(new Error(reply.error));
+      else pending.resolve(reply.stored);
+    });
+    worker.on("error", (error) => failAll(error));
+    worker.on("exit", (code) => failAll(new Error(`the inbox writer thread exited (${code})`)));
+    // Only puts in flight keep the process alive, as a plain file handle would not either.
+    worker.unref();
+    return writer;
   };
-  worker.on("message", (reply: Reply) => {
-    const pending = waiting.get(reply.seq);
-    if (!pending) return;
-    waiting.delete(reply.seq);
-    if (waiting.size === 0) worker.unref();
-    if ("error" in reply) pending.reject(new Error(reply.error));
-    else pending.resolve(reply.stored);
-  });
-  worker.on("error", (error) => failAll(error));
-  worker.on("exit", (code) => failAll(new Error(`the inbox writer thread exited (${code})`)));
-  // Only puts in flight keep the process alive, as a plain file handle would not either.
-  worker.unref();
+  // Started now: the first delivery does not wait for the thread to open the database.
+  current = start();
 
   return {
     mode: "thread",
     put(delivery, now) {
-      if (broken) return Promise.reject(broken);
+      if (closed) return Promise.reject(new Error("the inbox writer is closed"));
       const row = rowOf(delivery, now);
+      const writer = (current ??= start());
       const id = seq++;
       return new Promise<boolean>((resolve, reject) => {
-        if (waiting.size === 0) worker.ref();
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ seq: id, row });
+        if (writer.waiting.size === 0) writer.worker.ref();
+        writer.waiting.set(id, { resolve, reject });
+        writer.worker.postMessage({ seq: id, row });
       });
     },
     async close() {
-      if (broken) return;
-      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-      worker.ref();
-      worker.postMessage({ close: true });
+      closed = true;
+      const writer = current;
+      if (!writer) return;
+      const exited = new Promise<void>((resolve) => writer.worker.once("exit", () => resolve()));
+      writer.worker.ref();
+      writer.worker.postMessage({ close: true });
       await exited;
     },
   };

@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger, type Logger } from "../../src/core/index.js";
 import type * as InboxThreadModule from "../../src/inbox-thread.js";
 import type * as QueueModule from "../../src/queue/index.js";
+import type * as IntakeModule from "../../src/queue/sqlite-inbox-intake.js";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/fake-github-server.js";
 import { TEST_APP_ID, testPrivateKey, webhookExample } from "../fakes/github-nock.js";
 
@@ -75,6 +76,27 @@ describe("the inbox threads of patchsmith serve", () => {
     await expect(inbox.put(labeled("late"))).rejects.toThrow(/closed/);
     const reopened = queues.createSqliteInbox({ file });
     expect(await reopened.pending()).toBe(30);
+    await reopened.close();
+  });
+
+  it("a writer thread that stops fails the put it had; the next put starts a new one and stores", async () => {
+    const queues = await load<typeof QueueModule>("queue/index.js");
+    const intakes = await load<typeof IntakeModule>("queue/sqlite-inbox-intake.js");
+    const file = path.join(dir, "inbox.sqlite");
+    await queues.createSqliteInbox({ file, storesDeliveries: false }).close(); // the schema
+    writeFileSync(path.join(dir, "crash-on-put"), "");
+    const intake = intakes.openInboxIntake(file, {
+      entry: pathToFileURL(
+        path.resolve(import.meta.dirname, "../fixtures/inbox-writer-crashing.mjs"),
+      ),
+    });
+    // Answered 5xx by the ingress: GitHub keeps it as a failed delivery.
+    await expect(intake.put(labeled("w-1"), Date.now())).rejects.toThrow(/writer thread exited/);
+    expect(await intake.put(labeled("w-1"), Date.now())).toBe(true);
+    expect(await intake.put(labeled("w-1"), Date.now())).toBe(false);
+    await intake.close();
+    const reopened = queues.createSqliteInbox({ file });
+    expect(await reopened.pending()).toBe(1);
     await reopened.close();
   });
 
