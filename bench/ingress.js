@@ -322,6 +322,15 @@ async function redisFor() {
   return { url: `redis://127.0.0.1:${port}`, stop: () => proc.kill("SIGKILL") };
 }
 
+/** The nearest-rank percentile of `values` in ms, to one decimal; 0 for none. */
+function percentile(values, p) {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number(
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1),
+  );
+}
+
 /**
  * What a durable commit costs on the disk the inbox writes to, before any load: the same
  * settings as the intake (WAL, synchronous=FULL) and a 12 KB row, as a webhook payload is.
@@ -349,9 +358,7 @@ function diskFloor() {
         // As the processor does every second: the WAL is reused, not grown.
         if (i % 100 === 99) db.pragma("wal_checkpoint(PASSIVE)");
       }
-      ms.sort((a, b) => a - b);
-      const at = (p) => Number(ms[Math.ceil((p / 100) * ms.length) - 1].toFixed(1));
-      return { p50: at(50), p99: at(99) };
+      return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
     };
     commits(0); // warm-up: the WAL file reaches its size
     const result = { backToBack: commits(0), pacedEvery10ms: commits(DISK_PACE_MS) };
@@ -457,20 +464,11 @@ async function load(port, rate, seconds, counters, run, burst = false) {
     );
   }
   const results = await Promise.all(runs);
-  latencies.sort((a, b) => a - b);
-  const at = (p) =>
-    latencies.length
-      ? Number(
-          latencies[
-            Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)
-          ].toFixed(1),
-        )
-      : 0;
   return {
     rate,
     reqPerSec: requests / seconds,
-    p50: at(50),
-    p99: at(99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     non2xx: failures + results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
   };
 }

@@ -218,12 +218,6 @@ export async function startInboxProcessorThread(
     }, wait);
   };
 
-  const closeThread = async (worker: Worker) => {
-    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-    worker.postMessage({ type: "close" });
-    await exited;
-  };
-
   current = await startThread();
   return {
     mode: "thread",
@@ -243,7 +237,10 @@ export async function startInboxProcessorThread(
       closing = true;
       clearTimeout(restartTimer);
       const worker = current ?? (await starting?.catch(() => undefined));
-      if (worker) await closeThread(worker);
+      if (!worker) return;
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.postMessage({ type: "close" });
+      await exited;
     },
   };
 }

@@ -89,14 +89,26 @@ export async function withRetries<T>(
         { attempt: n + 1, delayMs: delay, reason: failure.reason },
         "model call failed; retrying",
       );
-      await (signal ? Promise.race([sleep(delay), abortedOf(signal)]) : sleep(delay));
+      await (signal ? sleepUnlessAborted(sleep, delay, signal) : sleep(delay));
     }
   }
 }
 
-/** Resolves when the signal aborts (the loop then sees it and stops). */
-function abortedOf(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) =>
-    signal.addEventListener("abort", () => resolve(), { once: true }),
-  );
+/** The wait before a retry, cut short by the job's cancel (the loop then sees it and stops). */
+async function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: AbortSignal,
+): Promise<void> {
+  let onAbort = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    // The job's signal lives as long as the job: no listener left behind per retry.
+    signal.removeEventListener("abort", onAbort);
+  }
 }
