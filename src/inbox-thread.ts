@@ -18,7 +18,7 @@ import { fetchRepoConfigLenient, probotEnv } from "./config/index.js";
 import type { Inbox, Logger } from "./core/index.js";
 import { readRepoFile } from "./github/index.js";
 import { startInboxProcessor } from "./inbox-processor.js";
-import { openInbox, openQueue } from "./queue/index.js";
+import { openInbox, openQueue, ownerId } from "./queue/index.js";
 import { githubThrottle } from "./throttle.js";
 
 export interface InboxThreadSettings {
@@ -31,6 +31,9 @@ export interface InboxThreadSettings {
   githubBaseUrl?: string;
   /** false only in benchmarks and tests: Octokit's throttling spaces out writes a second apart. */
   githubThrottling?: boolean;
+  /** The thread's lease owner id, and those of the threads before it that stopped. */
+  leaseOwner?: string;
+  stoppedLeaseOwners?: string[];
 }
 
 export interface InboxProcessorHandle {
@@ -53,7 +56,11 @@ export async function startProcessorFromSettings(
       logger,
       ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
     },
-    { storesDeliveries: false },
+    {
+      storesDeliveries: false,
+      ...(settings.leaseOwner ? { owner: settings.leaseOwner } : {}),
+      ...(settings.stoppedLeaseOwners ? { stoppedOwners: settings.stoppedLeaseOwners } : {}),
+    },
   );
   const queue = openQueue({
     dataDir: settings.dataDir,
@@ -134,7 +141,8 @@ const STABLE_MS = 60_000;
  * thread, not the process) is started again, after 1 s, then 2, 4 ... up to 60 s while it
  * keeps failing: the server goes on answering and storing, and without this nothing would
  * handle what it stores until the process restarts. The new thread picks up what is
- * waiting; a delivery the stopped thread held goes back to the inbox when its lease ends.
+ * waiting, and first hands out again what the stopped thread held: each thread holds its
+ * leases under an owner id given here, and the next one is told which owners stopped.
  */
 export async function startInboxProcessorThread(
   settings: InboxThreadSettings,
@@ -155,11 +163,16 @@ export async function startInboxProcessorThread(
   // Drains asked for and not answered: sent again to a thread started after a stop.
   const drains = new Map<number, () => void>();
   let nextDrain = 0;
+  // Lease owners of threads that stopped: the next thread hands out at once what they held
+  // (their pid is ours and alive, so their leases could otherwise only run out, after 60 s).
+  const stoppedOwners = new Set<string>();
 
   const startThread = (): Promise<Worker> =>
     new Promise<Worker>((resolve, reject) => {
+      const leaseOwner = ownerId();
+      const handedOver = [...stoppedOwners];
       const worker = new Worker(url, {
-        workerData: settings,
+        workerData: { ...settings, leaseOwner, stoppedLeaseOwners: handedOver },
         ...(options.env ? { env: options.env } : {}),
       });
       const startedAt = Date.now();
@@ -167,6 +180,7 @@ export async function startInboxProcessorThread(
       worker.on("message", (message: FromThread) => {
         if (message.type === "ready") {
           ready = true;
+          for (const owner of handedOver) stoppedOwners.delete(owner);
           resolve(worker);
         } else if (message.type === "failed") reject(new Error(message.error));
         else drains.get(message.id)?.();
@@ -176,6 +190,7 @@ export async function startInboxProcessorThread(
         else reject(error);
       });
       worker.once("exit", (code) => {
+        if (!closing) stoppedOwners.add(leaseOwner);
         if (!ready) {
           reject(new Error(`the inbox processor thread exited (${code})`));
           return;

@@ -45,17 +45,24 @@ export function openQueue(settings: QueueSettings): JobQueue {
 /** Where the receiver stores webhook deliveries before it answers them (see core/inbox.ts). */
 export function openInbox(
   settings: QueueSettings,
-  options: { storesDeliveries?: boolean } = {},
+  /** `owner`, `stoppedOwners`: the processor thread's lease identity (see LeasedWorkOptions). */
+  options: { storesDeliveries?: boolean; owner?: string; stoppedOwners?: readonly string[] } = {},
 ): Inbox {
+  const leases = {
+    ...(options.owner !== undefined ? { owner: options.owner } : {}),
+    ...(options.stoppedOwners !== undefined ? { stoppedOwners: options.stoppedOwners } : {}),
+  };
   if (settings.redisUrl) {
     // Every process may store into Redis; `storesDeliveries` only concerns the SQLite writer.
     return createRedisInbox({
       url: settings.redisUrl,
       logger: settings.logger,
       ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),
+      ...leases,
     });
   }
   return createSqliteInbox({
+    ...leases,
     file: path.join(settings.dataDir, INBOX_FILE),
     logger: settings.logger,
     ...(settings.graceMs !== undefined ? { graceMs: settings.graceMs } : {}),

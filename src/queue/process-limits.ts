@@ -16,6 +16,14 @@ export interface LeasedWorkOptions {
   /** Delivery ids (and finished jobs) are remembered this long (at least 3 days). */
   retentionMs?: number;
   random?: () => number;
+  /** Who this one holds leases as (default: a new `host:pid:random`, see lease-owner.ts). */
+  owner?: string;
+  /**
+   * Lease owners known to have stopped while this process lives (a thread of it that died):
+   * what they held is handed out again when processing starts, instead of when their leases
+   * run out. Their pid is this process's, so isDeadLocalOwner cannot tell.
+   */
+  stoppedOwners?: readonly string[];
 }
 
 /** `process()` may be called once, with a positive whole concurrency. */

@@ -6,14 +6,13 @@
  * that dies stops renewing and its deliveries are claimed again when the lease runs out.
  * See redis-inbox-scripts.ts for the keys and design-notes.md for why not BullMQ.
  */
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { PatchsmithError, silentLogger } from "../core/index.js";
 import type { Inbox, InboxDelivery, InboxHandler } from "../core/index.js";
 import { redactRedisUrl, redisCall } from "./redis-connection.js";
 import { closeRedisClient, ownRedisClient, urlOfClient } from "./redis-lifecycle.js";
 import { inboxScripts, STATE_KEYS } from "./redis-inbox-scripts.js";
+import { ownerId } from "./lease-owner.js";
 import { INBOX_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 import { DELIVERY_RETENTION_MS } from "./sqlite-queue.js";
 import { checkProcessCall, type LeasedWorkOptions, settledWithin } from "./process-limits.js";
@@ -53,7 +52,7 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
   const stateKeys = STATE_KEYS.map(key);
   const countKeys: [string, string, string] = [key("ready"), key("delayed"), key("inflight")];
   const scripts = inboxScripts(client);
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const owner = options.owner ?? ownerId();
   const running = new Map<string, Promise<void>>();
   let handler: InboxHandler | undefined;
   let concurrency = 1;
@@ -149,6 +148,24 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
     });
   }
 
+  /**
+   * What a stopped owner (a thread of this process that died) held goes back to the front of
+   * the queue now, not when its lease runs out; settle checks per delivery that the lease is
+   * still that owner's, so a delivery another process has taken meanwhile stays its own.
+   */
+  async function releaseStoppedOwners(stopped: ReadonlySet<string>): Promise<void> {
+    const held = await client.hgetall(key("owner"));
+    const ids = Object.keys(held).filter((id) => stopped.has(held[id]!));
+    const released = await Promise.all(
+      ids.map((id) =>
+        scripts.settle(stateKeys, id, held[id]!, "release", 0, "its processor thread stopped"),
+      ),
+    );
+    const handedBack = ids.filter((_, i) => released[i] === 1);
+    if (handedBack.length > 0)
+      logger.warn({ deliveries: handedBack }, "handling again deliveries of a thread that stopped");
+  }
+
   async function pendingCount(): Promise<number> {
     return Number(await redisCall(where, () => scripts.pending(countKeys)));
   }
@@ -179,7 +196,15 @@ export function createRedisInbox(options: RedisInboxOptions): RedisInbox {
       concurrency = inboxConcurrency;
       timers.push(setInterval(pump, pollMs), setInterval(heartbeat, heartbeatMs));
       logger.info({ redis: redactRedisUrl(where), concurrency }, "processing the Redis inbox");
-      pump();
+      const stopped = new Set(options.stoppedOwners);
+      if (stopped.size === 0) pump();
+      else
+        releaseStoppedOwners(stopped)
+          .catch((error: unknown) =>
+            // Their leases still run out: they are handed out again then.
+            logger.warn({ err: String(error) }, "could not release a stopped thread's deliveries"),
+          )
+          .finally(pump);
     },
 
     pending: pendingCount,

@@ -56,7 +56,7 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
       options.file,
       options.writerThread !== undefined ? { thread: options.writerThread } : {},
     ));
-  const owner = ownerId();
+  const owner = options.owner ?? ownerId();
   const running = new Map<string, Promise<void>>();
   let handler: InboxHandler | undefined;
   let concurrency = 1;
@@ -149,7 +149,8 @@ export function createSqliteInbox(options: SqliteInboxOptions): SqliteInbox {
       checkProcessCall(handler !== undefined, inboxConcurrency, "inbox");
       handler = inboxHandler;
       concurrency = inboxConcurrency;
-      const released = store.releaseOwners(isDeadLocalOwner);
+      const stopped = new Set(options.stoppedOwners);
+      const released = store.releaseOwners((o) => stopped.has(o) || isDeadLocalOwner(o));
       if (released.length > 0)
         logger.warn({ deliveries: released }, "handling again deliveries of a process that died");
       timers.push(setInterval(pump, pollMs));

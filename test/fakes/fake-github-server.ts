@@ -45,6 +45,11 @@ export interface FakeGitHubOptions {
   botLogin: string;
   /** The permission every user has on the repository. */
   permission?: string;
+  /**
+   * "METHOD /path": the first such request is never answered (a handler stays in flight, so
+   * a test can stop its process or thread there); later ones are answered as usual.
+   */
+  holdFirst?: string;
 }
 
 async function bodyOf(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -65,6 +70,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     close: async () => {},
   };
   const now = () => new Date().toISOString();
+  let held = false;
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -72,6 +78,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const line = `${req.method} ${url.pathname}`;
       state.requests.push(line);
       const body = await bodyOf(req);
+      if (line === options.holdFirst && !held) {
+        held = true;
+        return; // closeAllConnections ends it at close()
+      }
       const send = (status: number, data: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(data));

@@ -27,14 +27,15 @@ const load = async <T>(file: string): Promise<T> => {
 
 let dir: string;
 let github: FakeGitHub;
+const repository = {
+  owner: "Codertocat",
+  name: "Hello-World",
+  issue: { number: 1, title: "t", body: "b", author: "Codertocat" },
+  botLogin: "patchsmith[bot]",
+};
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "patchsmith-inbox-thread-"));
-  github = await startFakeGitHub({
-    owner: "Codertocat",
-    name: "Hello-World",
-    issue: { number: 1, title: "t", body: "b", author: "Codertocat" },
-    botLogin: "patchsmith[bot]",
-  });
+  github = await startFakeGitHub(repository);
 });
 afterEach(async () => {
   await github.close();
@@ -181,6 +182,43 @@ describe("the inbox threads of patchsmith serve", () => {
     expect(github.comments.filter((c) => c.body.includes("<!-- patchsmith:status"))).toHaveLength(
       1,
     );
+    const queue = queues.createSqliteQueue({ file: path.join(dir, queues.QUEUE_FILE) });
+    expect(queue.store.all().map((j) => j.id)).toEqual(["Codertocat/Hello-World#1@t-1"]);
+    await queue.close();
+  });
+
+  it("a delivery the stopped thread was handling is handled by the next thread at once, not after its 60 s lease", async () => {
+    const token = "POST /app/installations/4711/access_tokens";
+    await github.close();
+    github = await startFakeGitHub({ ...repository, holdFirst: token });
+    const queues = await load<typeof QueueModule>("queue/index.js");
+    const threads = await load<typeof InboxThreadModule>("inbox-thread.js");
+    const processor = await threads.startInboxProcessorThread(processorSettings(), {
+      logger: silentLogger,
+      env: processorEnv(),
+      entry: pathToFileURL(
+        path.resolve(import.meta.dirname, "../fixtures/inbox-thread-crashing.mjs"),
+      ),
+      restartDelayMs: 50,
+    });
+    const receiver = threads.pokingOnPut(
+      queues.openInbox({ dataDir: dir, logger: silentLogger }),
+      () => processor,
+    );
+    expect(await receiver.put(labeled("t-1"))).toBe("stored");
+    // Claimed (leased for 60 s) and in flight: its first GitHub call gets no answer.
+    await expect.poll(() => github.requests, { timeout: 10_000 }).toContain(token);
+    writeFileSync(path.join(dir, "crash-on-poke"), "");
+    processor.poke(); // the thread crashes mid-delivery
+    const statusComments = () =>
+      github.comments.filter((c) => c.body.includes("<!-- patchsmith:status"));
+    await expect.poll(() => statusComments().length, { timeout: 15_000 }).toBe(1);
+    await processor.drain();
+    await receiver.close();
+    await processor.close();
+
+    expect(github.requests.filter((r) => r === token).length).toBeGreaterThanOrEqual(2);
+    expect(statusComments()).toHaveLength(1);
     const queue = queues.createSqliteQueue({ file: path.join(dir, queues.QUEUE_FILE) });
     expect(queue.store.all().map((j) => j.id)).toEqual(["Codertocat/Hello-World#1@t-1"]);
     await queue.close();

@@ -158,6 +158,32 @@ describe("createSqliteInbox", () => {
     expect(attempts).toEqual([2]);
   });
 
+  it("what a stopped owner of this process held (a thread that died) is handed out again at once; a live owner's is not", async () => {
+    const never = () => new Promise<void>(() => {});
+    const stoppedThread = make({ graceMs: 10 });
+    const liveThread = make({ graceMs: 10 });
+    const attempts: string[] = [];
+    stoppedThread.process(async (d) => {
+      attempts.push(`stopped:${d.id}`);
+      await never();
+    }, 1);
+    await stoppedThread.put(delivery(1));
+    await until(() => attempts.length === 1);
+    liveThread.process(async (d) => {
+      attempts.push(`live:${d.id}`);
+      await never();
+    }, 1);
+    await liveThread.put(delivery(2));
+    await until(() => attempts.length === 2);
+    // Both leases last 60 s; their pid (this one) is alive.
+    const next = make({ stoppedOwners: [stoppedThread.owner] });
+    next.process(async (d, context) => void attempts.push(`next:${d.id}:${context.attempt}`), 1);
+    await until(() => attempts.length === 3);
+    await new Promise((r) => setTimeout(r, 300)); // several polls
+    expect(attempts).toEqual(["stopped:d-1", "live:d-2", "next:d-1:2"]);
+    expect(next.store.stateOf("d-2")?.state).toBe("running");
+  });
+
   it("a lease that expires (its process on another host stopped renewing) is handed out again", async () => {
     const hung = make({ leaseMs: 60, heartbeatMs: 1_000_000, graceMs: 10 });
     await hung.put(delivery(1));
