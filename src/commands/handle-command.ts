@@ -26,6 +26,11 @@ export interface CommandContext {
   log: Logger;
   /** An outside contributor's issue, approved: the digest of the body that was approved. */
   approvedBodySha256?: string;
+  /**
+   * Posts the command's reply on the thread. The receiver's marks it with the delivery id, so
+   * a delivery handled again after a crash does not post it twice (default: a plain comment).
+   */
+  postReply?: (body: string) => Promise<void>;
 }
 
 /** undefined: the job was queued, and the worker reacts when it ends. */
@@ -81,7 +86,8 @@ async function reply(ctx: CommandContext, template: string, data: Record<string,
     label: ctx.label,
     ...data,
   });
-  await ctx.github.createComment(ctx.event.repo, ctx.event.number, body);
+  if (ctx.postReply) await ctx.postReply(body);
+  else await ctx.github.createComment(ctx.event.repo, ctx.event.number, body);
 }
 
 async function refuse(ctx: CommandContext, message: string): Promise<Reaction> {

@@ -12,7 +12,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
+import { createApp, replyMarker } from "../../src/app.js";
 import { parseEnv } from "../../src/config/index.js";
 import type { Job, JobQueue } from "../../src/core/index.js";
 import type { JobOutcome } from "../../src/pipeline/index.js";
@@ -177,7 +177,8 @@ function model(steps: AnthropicStep[]) {
   return anthropicReply("https://api.anthropic.com", steps);
 }
 
-async function comment(body: string, options: { pullRequest?: boolean } = {}) {
+/** Delivers the comment; resolves to its delivery id once it is handled. */
+async function comment(body: string, options: { pullRequest?: boolean } = {}): Promise<string> {
   const payload = webhookExample("issue_comment", "created", INSTALLATION);
   payload.comment.id = ++commentIds;
   payload.comment.body = body;
@@ -185,11 +186,9 @@ async function comment(body: string, options: { pullRequest?: boolean } = {}) {
   if (options.pullRequest) {
     payload.issue.pull_request = { url: `https://api.github.com${REPO}/pulls/1` };
   }
-  await probot.receive({
-    id: `delivery-${commentIds}`,
-    name: "issue_comment",
-    payload,
-  } as never);
+  const id = `delivery-${commentIds}`;
+  await probot.receive({ id, name: "issue_comment", payload } as never);
+  return id;
 }
 
 const WITH_APPROVAL = {
@@ -305,7 +304,7 @@ describe("/cancel", () => {
     }
     expect(await testStarted()).toBe(true);
     expect(seen.status).toContain("running the quality gate");
-    await comment("/cancel");
+    const cancelDelivery = await comment("/cancel");
     await queue.drain();
 
     // The running test command was killed: it would have taken 60 s.
@@ -314,6 +313,8 @@ describe("/cancel", () => {
     expect(seen.status).toContain("cancelled while running the quality gate");
     expect(seen.status).toContain("Nothing was pushed after the cancel");
     expect(seen.replies.at(-1)).toContain("is cancelled");
+    // Marked with its delivery: handled again after a crash, it is not posted twice.
+    expect(seen.replies.at(-1)).toContain(replyMarker(cancelDelivery));
     expect(showFile(remote.bare, BRANCH, "src/sum.js")).toBeUndefined();
     expect(await readdir(path.join(workDir, "jobs"))).toEqual([]);
     // /generate: 👀 and no 🚀 (it was cancelled); /cancel: 👀 🚀.
