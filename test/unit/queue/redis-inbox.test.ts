@@ -12,6 +12,7 @@ import {
   type RedisInboxOptions,
 } from "../../../src/queue/index.js";
 import { deadRedisUrl, startTestRedis, type TestRedis } from "../../fakes/redis-server.js";
+import { handOverFromStoppedOwner } from "../../fakes/stopped-owner.js";
 
 const delivery = (n: number): InboxDelivery => ({
   id: `d-${n}`,
@@ -179,29 +180,9 @@ describe("createRedisInbox", () => {
   });
 
   it("what a stopped owner of this process held (a thread that died) is handed out again at once; a live owner's is not", async () => {
-    const never = () => new Promise<void>(() => {});
-    const stoppedThread = make({ graceMs: 10 });
-    const liveThread = make({ graceMs: 10 });
-    const attempts: string[] = [];
-    stoppedThread.process(async (d) => {
-      attempts.push(`stopped:${d.id}`);
-      await never();
-    }, 1);
-    await stoppedThread.put(delivery(1));
-    await until(() => attempts.length === 1);
-    liveThread.process(async (d) => {
-      attempts.push(`live:${d.id}`);
-      await never();
-    }, 1);
-    await liveThread.put(delivery(2));
-    await until(() => attempts.length === 2);
-    // Both leases last 60 s; their pid (this one) is alive.
-    const next = make({ stoppedOwners: [stoppedThread.owner] });
-    next.process(async (d, { attempt }) => void attempts.push(`next:${d.id}:${attempt}`), 1);
-    await until(() => attempts.length === 3);
-    await new Promise((r) => setTimeout(r, 300)); // several polls
+    const { attempts, live } = await handOverFromStoppedOwner(make, delivery);
     expect(attempts).toEqual(["stopped:d-1", "live:d-2", "next:d-1:2"]);
-    expect(await admin.hget(key("owner"), "d-2")).toBe(liveThread.owner);
+    expect(await admin.hget(key("owner"), "d-2")).toBe(live.owner);
   });
 
   it("on close, hands back a delivery still running after the grace period; another processor runs it", async () => {

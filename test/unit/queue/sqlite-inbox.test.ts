@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PatchsmithError } from "../../../src/core/index.js";
 import type { InboxDelivery } from "../../../src/core/index.js";
 import { createSqliteInbox, openInbox, type SqliteInbox } from "../../../src/queue/index.js";
+import { handOverFromStoppedOwner } from "../../fakes/stopped-owner.js";
 
 const delivery = (n: number, at = 1_000 + n): InboxDelivery => ({
   id: `d-${n}`,
@@ -159,29 +160,9 @@ describe("createSqliteInbox", () => {
   });
 
   it("what a stopped owner of this process held (a thread that died) is handed out again at once; a live owner's is not", async () => {
-    const never = () => new Promise<void>(() => {});
-    const stoppedThread = make({ graceMs: 10 });
-    const liveThread = make({ graceMs: 10 });
-    const attempts: string[] = [];
-    stoppedThread.process(async (d) => {
-      attempts.push(`stopped:${d.id}`);
-      await never();
-    }, 1);
-    await stoppedThread.put(delivery(1));
-    await until(() => attempts.length === 1);
-    liveThread.process(async (d) => {
-      attempts.push(`live:${d.id}`);
-      await never();
-    }, 1);
-    await liveThread.put(delivery(2));
-    await until(() => attempts.length === 2);
-    // Both leases last 60 s; their pid (this one) is alive.
-    const next = make({ stoppedOwners: [stoppedThread.owner] });
-    next.process(async (d, context) => void attempts.push(`next:${d.id}:${context.attempt}`), 1);
-    await until(() => attempts.length === 3);
-    await new Promise((r) => setTimeout(r, 300)); // several polls
+    const { attempts, live } = await handOverFromStoppedOwner(make, delivery);
     expect(attempts).toEqual(["stopped:d-1", "live:d-2", "next:d-1:2"]);
-    expect(next.store.stateOf("d-2")?.state).toBe("running");
+    expect(live.store.stateOf("d-2")?.state).toBe("running");
   });
 
   it("a lease that expires (its process on another host stopped renewing) is handed out again", async () => {
