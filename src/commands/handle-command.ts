@@ -218,10 +218,12 @@ async function continueRun(
     outcome: "running",
   });
   // /approve and /retry edit the run's own status comment: it carries the state they continue.
-  const statusId =
-    status && command.name !== "plan"
-      ? (await github.updateComment(event.repo, status.id, queuedBody), status.id)
-      : (await github.createComment(event.repo, event.number, queuedBody)).id;
+  // /plan starts a new one, unless the newest is already its own: this delivery's job id, from
+  // an earlier try that stopped before the job was queued.
+  const editStatus = status && (command.name !== "plan" || state?.job === job.id);
+  const statusId = editStatus
+    ? (await github.updateComment(event.repo, status.id, queuedBody), status.id)
+    : (await github.createComment(event.repo, event.number, queuedBody)).id;
   job.statusCommentId = statusId;
   const queued = await ctx.queue.enqueue(job, issueKey(event.repo, event.number));
   if (!queued) {

@@ -81,6 +81,8 @@ function fakeGitHub() {
   const seen = {
     status: undefined as string | undefined,
     statusHistory: [] as string[],
+    /** Status comments created (not edited). */
+    statusPosts: 0,
     replies: [] as string[],
     reactions: [] as string[],
   };
@@ -101,6 +103,7 @@ function fakeGitHub() {
     if (text.includes(MARKER)) {
       seen.status = text;
       seen.statusHistory.push(text);
+      seen.statusPosts++;
       return { id: STATUS_ID };
     }
     seen.replies.push(text);
@@ -178,7 +181,10 @@ function model(steps: AnthropicStep[]) {
 }
 
 /** Delivers the comment; resolves to its delivery id once it is handled. */
-async function comment(body: string, options: { pullRequest?: boolean } = {}): Promise<string> {
+async function comment(
+  body: string,
+  options: { pullRequest?: boolean; sendTwice?: boolean } = {},
+): Promise<string> {
   const payload = webhookExample("issue_comment", "created", INSTALLATION);
   payload.comment.id = ++commentIds;
   payload.comment.body = body;
@@ -187,7 +193,10 @@ async function comment(body: string, options: { pullRequest?: boolean } = {}): P
     payload.issue.pull_request = { url: `https://api.github.com${REPO}/pulls/1` };
   }
   const id = `delivery-${commentIds}`;
-  await probot.receive({ id, name: "issue_comment", payload } as never);
+  const delivery = { id, name: "issue_comment", payload } as never;
+  // sendTwice: the first handling fails (a crash, say) and the same delivery comes again.
+  if (options.sendTwice) await probot.receive(delivery).catch(() => undefined);
+  await probot.receive(delivery);
   return id;
 }
 
@@ -254,6 +263,33 @@ describe("plan approval", () => {
     expect(seen.status).toContain("https://github.com/Codertocat/Hello-World/pull/2");
     // 👀 then 🚀 for each of the three commands.
     expect(seen.reactions).toEqual(["eyes", "rocket", "eyes", "rocket", "eyes", "rocket"]);
+  });
+
+  it("/plan handled again after it failed between its status comment and its job: one new status comment", async () => {
+    await setup(WITH_APPROVAL);
+    const seen = fakeGitHub();
+    mockRunReads();
+    model([toolUse("submit_plan", SUM_PLAN)]);
+    await comment("/generate");
+    await queue.drain();
+    expect(seen.statusPosts).toBe(1);
+
+    const enqueue = queue.enqueue.bind(queue);
+    let failed = false;
+    queue.enqueue = async (job, key) => {
+      if (job.command === "plan" && !failed) {
+        failed = true;
+        throw new Error("the process died here (test)");
+      }
+      return enqueue(job, key);
+    };
+    model([toolUse("submit_plan", SUM_PLAN)]);
+    await comment("/plan", { sendTwice: true });
+    await queue.drain();
+    expect(failed).toBe(true);
+    expect(outcomes.map((o) => o.outcome.status)).toEqual(["waiting", "waiting"]);
+    // The first try's status comment is this job's: the second try edits it.
+    expect(seen.statusPosts).toBe(2);
   });
 
   it("/approve of a plan edited beyond reading says so and starts nothing", async () => {
