@@ -205,6 +205,17 @@ const WITH_APPROVAL = {
   ".github/patchsmith.yml": "planApproval: true\n",
 };
 
+/** A run of /generate that stopped after its plan, waiting for `/approve`. */
+async function planWaitingForApproval() {
+  await setup(WITH_APPROVAL);
+  const seen = fakeGitHub();
+  mockRunReads();
+  model([toolUse("submit_plan", SUM_PLAN)]);
+  await comment("/generate");
+  await queue.drain();
+  return seen;
+}
+
 describe("plan approval", () => {
   it("stops after the plan; /plan plans again; /approve implements the plan as edited", async () => {
     await setup(WITH_APPROVAL);
@@ -266,12 +277,7 @@ describe("plan approval", () => {
   });
 
   it("/plan handled again after it failed between its status comment and its job: one new status comment", async () => {
-    await setup(WITH_APPROVAL);
-    const seen = fakeGitHub();
-    mockRunReads();
-    model([toolUse("submit_plan", SUM_PLAN)]);
-    await comment("/generate");
-    await queue.drain();
+    const seen = await planWaitingForApproval();
     expect(seen.statusPosts).toBe(1);
 
     const enqueue = queue.enqueue.bind(queue);
@@ -293,12 +299,7 @@ describe("plan approval", () => {
   });
 
   it("/approve of a plan edited beyond reading says so and starts nothing", async () => {
-    await setup(WITH_APPROVAL);
-    const seen = fakeGitHub();
-    mockRunReads();
-    model([toolUse("submit_plan", SUM_PLAN)]);
-    await comment("/generate");
-    await queue.drain();
+    const seen = await planWaitingForApproval();
     seen.status = seen.status!.replace(/1\. Replace[^\n]*\n/, "");
     await comment("/approve");
     await queue.drain();
