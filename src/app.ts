@@ -111,7 +111,10 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   const feedbackSeen = createRecentlySeen({ maxEntries: 5_000, ttlMs: 60 * 60 * 1000 });
   const appSlug = deps.botLogin?.replace(/\[bot\]$/i, "");
 
-  /** The receiver's own reply to a delivery (a refusal, "busy", a command's answer): at most one per delivery. */
+  /**
+   * The receiver's own reply to a delivery (a refusal, "busy", a command's answer): at most
+   * one per delivery.
+   */
   async function postReply(
     github: GitHub,
     repo: RepoRef,

@@ -27,10 +27,10 @@ export interface CommandContext {
   /** An outside contributor's issue, approved: the digest of the body that was approved. */
   approvedBodySha256?: string;
   /**
-   * Posts the command's reply on the thread. The receiver's marks it with the delivery id, so
-   * a delivery handled again after a crash does not post it twice (default: a plain comment).
+   * Posts the command's reply on the thread: the receiver's, which marks it with the delivery
+   * id, so a delivery handled again after a crash does not post it twice.
    */
-  postReply?: (body: string) => Promise<void>;
+  postReply: (body: string) => Promise<void>;
 }
 
 /** undefined: the job was queued, and the worker reacts when it ends. */
@@ -86,8 +86,7 @@ async function reply(ctx: CommandContext, template: string, data: Record<string,
     label: ctx.label,
     ...data,
   });
-  if (ctx.postReply) await ctx.postReply(body);
-  else await ctx.github.createComment(ctx.event.repo, ctx.event.number, body);
+  await ctx.postReply(body);
 }
 
 async function refuse(ctx: CommandContext, message: string): Promise<Reaction> {
